@@ -1,0 +1,132 @@
+//! Seed data compiled into the binary from `seeds/`: calibration figures and places. Each file
+//! is parsed once, on first use; see `seeds/SOURCES.md` for where the figures come from.
+
+use std::sync::LazyLock;
+
+use crate::model::ClaimType;
+
+/// Calibration of one claim type (a row of `seeds/calibration.tsv`).
+#[derive(Clone, Copy, Debug)]
+pub struct Calibration {
+    /// Share of all Medicare claims, in percent.
+    pub share_pct: f64,
+    /// Mean lines per claim.
+    pub lines_per_claim: f64,
+    /// Mean claims per beneficiary over four years at scale 1.
+    pub mean_per_bene: f64,
+    /// Share of beneficiaries with none.
+    pub zero_share: f64,
+    /// Log-normal spread of the rate among beneficiaries with claims.
+    pub sigma: f64,
+}
+
+static CALIBRATION: LazyLock<[Calibration; 8]> = LazyLock::new(|| {
+    let mut out = [None; 8];
+    for f in tsv_rows(include_str!("../seeds/calibration.tsv"), 6) {
+        let t = ClaimType::from_name(f[0]).expect("calibration.tsv: unknown claim type");
+        let n = |i: usize| f[i].parse::<f64>().expect("calibration.tsv: number");
+        out[t.index()] = Some(Calibration {
+            share_pct: n(1),
+            lines_per_claim: n(2),
+            mean_per_bene: n(3),
+            zero_share: n(4),
+            sigma: n(5),
+        });
+    }
+    out.map(|c| c.expect("calibration.tsv: every claim type has a row"))
+});
+
+/// The calibration of a claim type.
+pub fn calibration(t: ClaimType) -> &'static Calibration {
+    &CALIBRATION[t.index()]
+}
+
+/// A real US place (a row of `seeds/places.tsv`).
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    /// Five-digit ZIP code.
+    pub zip5: &'static str,
+    /// City, upper case.
+    pub city: &'static str,
+    /// Postal state abbreviation.
+    pub state: &'static str,
+    /// SSA state code (two digits).
+    pub ssa_state: &'static str,
+    /// FIPS state + county (five digits).
+    pub fips_county: &'static str,
+    /// SSA state + county (five digits).
+    pub ssa_county: &'static str,
+    /// County name.
+    pub county_name: &'static str,
+}
+
+/// Places and their sampling weights (population).
+pub struct Places {
+    /// The places.
+    pub places: Vec<Place>,
+    /// Weight of each place.
+    pub weights: Vec<u32>,
+}
+
+static PLACES: LazyLock<Places> = LazyLock::new(|| {
+    let mut places = Vec::new();
+    let mut weights = Vec::new();
+    for f in tsv_rows(include_str!("../seeds/places.tsv"), 8) {
+        places.push(Place {
+            zip5: f[0],
+            city: f[1],
+            state: f[2],
+            ssa_state: f[3],
+            fips_county: f[4],
+            ssa_county: f[5],
+            county_name: f[6],
+        });
+        weights.push(f[7].parse().expect("places.tsv: weight"));
+    }
+    Places { places, weights }
+});
+
+/// All places.
+pub fn places() -> &'static Places {
+    &PLACES
+}
+
+/// The data rows of a compiled-in TSV file (header skipped), each split into exactly `width`
+/// fields. The files are part of the source tree, so a malformed one is a build defect.
+pub fn tsv_rows(text: &'static str, width: usize) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(move |l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), width, "malformed seed row: {l}");
+            f
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calibration_means_add_up_to_the_sandbox_volume() {
+        let total: f64 = ClaimType::ALL
+            .iter()
+            .map(|&t| calibration(t).mean_per_bene)
+            .sum();
+        assert!((130.0..150.0).contains(&total), "{total}");
+        assert!(calibration(ClaimType::Hha).zero_share >= 0.85);
+    }
+
+    #[test]
+    fn places_are_well_formed() {
+        let p = places();
+        assert!(!p.places.is_empty());
+        for pl in &p.places {
+            assert_eq!(pl.zip5.len(), 5);
+            assert_eq!(pl.ssa_state.len(), 2);
+            assert_eq!(pl.fips_county.len(), 5);
+            assert!(pl.city.len() <= 30);
+        }
+    }
+}
