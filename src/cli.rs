@@ -65,7 +65,7 @@ pub struct DataArgs {
     pub end_date: Date,
     /// Multiply every claim type's volume (1 ≈ 140 claims per beneficiary as the sandbox
     /// serves; 2 ≈ real Medicare; 0.1 for a small dataset).
-    #[arg(long, default_value_t = 1.0, value_name = "F", value_parser = parse_scale)]
+    #[arg(long, default_value_t = 1.0, value_name = "F", allow_negative_numbers = true, value_parser = parse_scale)]
     pub claims_scale: f64,
 }
 
