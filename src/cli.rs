@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::dataset::{Dataset, Options};
-use crate::emit::tables::{DateStyle, write_cell};
+use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
 use crate::model::{Beneficiary, Claim, RowRef, ids};
 use crate::pipeline::{Format, RunConfig, Shard};
 use crate::sink::Compression;
@@ -97,12 +97,16 @@ pub struct GenerateArgs {
     /// Worker threads (default: all cores). Output does not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Comma-separated output formats, or `all`.
+    /// Comma-separated output formats (default: csv,parquet; also rif, sql), or `all`. `sql`
+    /// writes PostgreSQL scripts that load the CSV tables, so it brings csv along.
     #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_format_list, default_value = "default")]
     pub formats: Vec<Vec<Format>>,
     /// Compress CSV, NDJSON and RIF outputs: none, gzip (.gz) or zstd (.zst).
     #[arg(long, default_value = "none", value_name = "HOW", value_parser = parse_compression)]
     pub compress: Compression,
+    /// Compression of Parquet pages: snappy, zstd or none.
+    #[arg(long, default_value = "snappy", value_name = "HOW", value_parser = parse_parquet_compression)]
+    pub parquet_compression: ParquetCompression,
     /// Write only shard K of N contiguous user ranges (1-based, e.g. 3/8); the N shards
     /// together hold exactly the rows of the whole run.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -115,9 +119,7 @@ pub struct GenerateArgs {
 impl GenerateArgs {
     /// The run configuration.
     pub fn config(&self) -> RunConfig {
-        let mut formats: Vec<Format> = self.formats.iter().flatten().copied().collect();
-        formats.sort();
-        formats.dedup();
+        let formats = Format::resolve(self.formats.iter().flatten().copied().collect());
         let threads = self.threads.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             |t| t as usize,
@@ -129,6 +131,7 @@ impl GenerateArgs {
             threads,
             formats,
             compress: self.compress,
+            parquet_compression: self.parquet_compression,
             shard: self.shard,
             progress: !self.quiet,
         }
@@ -164,6 +167,10 @@ fn parse_compression(s: &str) -> Result<Compression, String> {
         "zstd" | "zst" => Ok(Compression::Zstd),
         _ => Err("expected none, gzip or zstd".into()),
     }
+}
+
+fn parse_parquet_compression(s: &str) -> Result<ParquetCompression, String> {
+    ParquetCompression::from_name(s).ok_or_else(|| "expected snappy, zstd or none".into())
 }
 
 fn parse_format_list(s: &str) -> Result<Vec<Format>, String> {

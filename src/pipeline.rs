@@ -18,8 +18,9 @@ use std::time::Instant;
 
 use crate::dataset::{BLOCK, Dataset, Options};
 use crate::emit::manifest::{FileEntry, Manifest, ManifestOptions};
+use crate::emit::tables::ParquetCompression;
 use crate::emit::users::{self, UserTally};
-use crate::emit::{Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv};
+use crate::emit::{Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv, rif, sql};
 use crate::sink::{Compression, Sink};
 
 /// Output formats.
@@ -30,6 +31,10 @@ pub enum Format {
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
     Parquet,
+    /// RIF files as BFD ingests them.
+    Rif,
+    /// PostgreSQL schema and load scripts (for the CSV tables, which it implies).
+    Sql,
 }
 
 impl Format {
@@ -38,6 +43,8 @@ impl Format {
         Format::Csv,
         #[cfg(feature = "parquet")]
         Format::Parquet,
+        Format::Rif,
+        Format::Sql,
     ];
 
     /// The name used on the command line.
@@ -46,12 +53,29 @@ impl Format {
             Format::Csv => "csv",
             #[cfg(feature = "parquet")]
             Format::Parquet => "parquet",
+            Format::Rif => "rif",
+            Format::Sql => "sql",
         }
     }
 
     /// The formats written when `--formats` is not given.
     pub fn defaults() -> Vec<Format> {
-        vec![Format::Csv]
+        vec![
+            Format::Csv,
+            #[cfg(feature = "parquet")]
+            Format::Parquet,
+        ]
+    }
+
+    /// `formats` sorted, without repeats, and with what they imply (`sql` loads the CSV
+    /// tables, so it brings `csv`).
+    pub fn resolve(mut formats: Vec<Format>) -> Vec<Format> {
+        if formats.contains(&Format::Sql) {
+            formats.push(Format::Csv);
+        }
+        formats.sort();
+        formats.dedup();
+        formats
     }
 }
 
@@ -89,6 +113,8 @@ pub struct RunConfig {
     pub formats: Vec<Format>,
     /// Compression of text outputs.
     pub compress: Compression,
+    /// Compression of Parquet pages.
+    pub parquet_compression: ParquetCompression,
     /// Write one shard only.
     pub shard: Option<Shard>,
     /// Draw a progress bar on stderr (when it is a terminal).
@@ -193,13 +219,19 @@ fn temp_dir_for(out: &Path) -> Result<PathBuf, RunError> {
 }
 
 /// The emitters of a run, in the order their streams are opened.
-fn emitters(formats: &[Format]) -> Vec<Box<dyn Emitter>> {
+fn emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
     let mut e: Vec<Box<dyn Emitter>> = vec![Box::new(csv::Credentials)];
-    for f in formats {
+    for f in &cfg.formats {
         match f {
             Format::Csv => e.push(Box::new(csv::CsvTables::all())),
             #[cfg(feature = "parquet")]
-            Format::Parquet => e.push(Box::new(crate::emit::parquet::ParquetTables)),
+            Format::Parquet => e.push(Box::new(crate::emit::parquet::ParquetTables {
+                compression: cfg.parquet_compression,
+            })),
+            Format::Rif => e.push(Box::new(rif::RifTables::all())),
+            Format::Sql => e.push(Box::new(sql::SqlScripts {
+                csv_compression: cfg.compress,
+            })),
         }
     }
     e
@@ -226,7 +258,12 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
         None => cfg.options.user_range(),
     };
     let chunks = chunk_ranges(users.clone());
-    let emitters = emitters(&cfg.formats);
+    if cfg.formats.contains(&Format::Sql) && !cfg.formats.contains(&Format::Csv) {
+        return Err(RunError(
+            "--formats sql loads the CSV tables, so it needs csv too".into(),
+        ));
+    }
+    let emitters = emitters(cfg);
     let streams: Vec<Stream> = emitters.iter().flat_map(|e| e.streams()).collect();
     let mut sinks = streams
         .iter()
@@ -373,6 +410,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
             claims_scale: cfg.options.claims_scale,
             formats: cfg.formats.iter().map(|f| f.name().to_string()).collect(),
             compress: cfg.compress.name().to_string(),
+            parquet_compression: cfg.parquet_compression.name().to_string(),
         },
         counts,
         files: entries,

@@ -114,8 +114,8 @@ impl Sink {
                 Writer::Bytes(w)
             }
             #[cfg(feature = "parquet")]
-            StreamKind::Parquet(table) => Writer::Parquet(Box::new(
-                crate::emit::parquet::writer(table, file).map_err(io::Error::other)?,
+            StreamKind::Parquet(table, how) => Writer::Parquet(Box::new(
+                crate::emit::parquet::writer(table, how, file).map_err(io::Error::other)?,
             )),
         };
         Ok(Sink {

@@ -4,7 +4,7 @@
 
 use crate::schema::{TABLES, Table};
 
-use super::tables::{DateStyle, for_each_row, write_cell};
+use super::tables::{DateStyle, db_header, for_each_row, write_cell};
 use super::{Chunk, Emitter, Part, RenderContext, Stream, StreamKind, WrittenFile};
 
 /// The CSV tables.
@@ -30,20 +30,10 @@ impl Emitter for CsvTables {
     fn streams(&self) -> Vec<Stream> {
         self.tables
             .iter()
-            .map(|t| {
-                let mut header = Vec::new();
-                for (i, c) in t.columns.iter().enumerate() {
-                    if i > 0 {
-                        header.push(b',');
-                    }
-                    header.extend_from_slice(c.db.as_bytes());
-                }
-                header.extend_from_slice(b"\r\n");
-                Stream {
-                    path: format!("csv/{}.csv", t.name),
-                    header,
-                    kind: StreamKind::Text,
-                }
+            .map(|t| Stream {
+                path: format!("csv/{}.csv", t.name),
+                header: db_header(t, b',', b"\r\n"),
+                kind: StreamKind::Text,
             })
             .collect()
     }

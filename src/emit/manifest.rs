@@ -39,6 +39,8 @@ pub struct ManifestOptions {
     pub formats: Vec<String>,
     /// Compression of text outputs.
     pub compress: String,
+    /// Compression of Parquet pages.
+    pub parquet_compression: String,
 }
 
 /// One written file.

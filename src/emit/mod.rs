@@ -8,6 +8,8 @@ pub mod csv;
 pub mod manifest;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod rif;
+pub mod sql;
 pub mod tables;
 pub mod users;
 
@@ -27,9 +29,9 @@ pub enum StreamKind {
     Text,
     /// Never compressed (a header or format that must stay plain).
     Plain,
-    /// Parquet row groups of the given table.
+    /// Parquet row groups of the given table, compressed as given.
     #[cfg(feature = "parquet")]
-    Parquet(&'static crate::schema::Table),
+    Parquet(&'static crate::schema::Table, tables::ParquetCompression),
 }
 
 /// One output file written in chunk order.

@@ -1,7 +1,13 @@
 //! Parquet: one file per table (`parquet/<table>.parquet`) with typed columns — Int64 ids and
 //! integers, Utf8 codes, Date32 dates, Decimal128(p,s) money — from the same column model and
-//! rows as CSV. Snappy-compressed, row groups of at most 128k rows, and no creation time or
-//! other run-dependent metadata, so the bytes depend only on the data.
+//! rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
+//! creation time or other run-dependent metadata, so the bytes depend only on the data.
+//!
+//! Workers turn each chunk into one record batch; the file's writer buffers the batches into
+//! row groups of 128k rows (the last one holds the rest), so row groups do not follow the
+//! chunk size. Every column is declared nullable, as pyarrow and Spark write them: the model's
+//! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
+//! never refuses a row the CSV file holds.
 
 use std::sync::Arc;
 
@@ -9,19 +15,19 @@ use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, Strin
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
+use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 
 use crate::schema::{Column, SqlType, TABLES, Table};
 use crate::value::Value;
 
-use super::tables::{DateStyle, for_each_row, write_cell};
+use super::tables::{DateStyle, ParquetCompression, for_each_row, write_cell};
 use super::{Chunk, Emitter, Part, PartData, RenderContext, Stream, StreamKind, WrittenFile};
 
 /// Rows per row group: big enough for readers to scan efficiently, small enough that a
 /// writer per table does not buffer much.
-const ROW_GROUP_ROWS: usize = 128 * 1024;
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// The Arrow type of a column.
 fn arrow_type(c: &Column) -> DataType {
@@ -43,7 +49,7 @@ pub fn schema(table: &Table) -> Arc<Schema> {
         table
             .columns
             .iter()
-            .map(|c| Field::new(c.db, arrow_type(c), c.nullable))
+            .map(|c| Field::new(c.db, arrow_type(c), true))
             .collect::<Vec<_>>(),
     ))
 }
@@ -51,10 +57,16 @@ pub fn schema(table: &Table) -> Arc<Schema> {
 /// Opens a Parquet writer for `table` over `out`.
 pub fn writer<W: std::io::Write + Send>(
     table: &'static Table,
+    compression: ParquetCompression,
     out: W,
 ) -> Result<ArrowWriter<W>, ParquetError> {
+    let compression = match compression {
+        ParquetCompression::Snappy => Compression::SNAPPY,
+        ParquetCompression::Zstd => Compression::ZSTD(ZstdLevel::try_new(1)?),
+        ParquetCompression::None => Compression::UNCOMPRESSED,
+    };
     let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
+        .set_compression(compression)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("bbgen {}", env!("CARGO_PKG_VERSION")))
         .build();
@@ -62,7 +74,10 @@ pub fn writer<W: std::io::Write + Send>(
 }
 
 /// The Parquet tables.
-pub struct ParquetTables;
+pub struct ParquetTables {
+    /// Page compression.
+    pub compression: ParquetCompression,
+}
 
 impl Emitter for ParquetTables {
     fn streams(&self) -> Vec<Stream> {
@@ -71,7 +86,7 @@ impl Emitter for ParquetTables {
             .map(|t| Stream {
                 path: format!("parquet/{}.parquet", t.name),
                 header: Vec::new(),
-                kind: StreamKind::Parquet(t),
+                kind: StreamKind::Parquet(t, self.compression),
             })
             .collect()
     }
@@ -121,24 +136,45 @@ pub fn batch(
         })
         .collect();
     let mut cell = Vec::new();
+    let mut mismatch = None;
     let rows = for_each_row(chunk, table, |row| {
         for ((b, v), c) in builders.iter_mut().zip(row.vals).zip(table.columns) {
             match (b, v) {
+                (Builder::Int(b), Value::Null) => b.append_null(),
+                (Builder::Dec(b), Value::Null) => b.append_null(),
+                (Builder::Date(b), Value::Null) => b.append_null(),
+                (Builder::Text(b), Value::Null) => b.append_null(),
                 (Builder::Int(b), Value::Int(i)) => b.append_value(*i),
                 (Builder::Dec(b), Value::Int(i)) => b.append_value(i128::from(*i)),
                 (Builder::Date(b), Value::Date(d)) => b.append_value(d.0),
-                (Builder::Text(b), Value::Null) => b.append_null(),
                 (Builder::Text(b), v) => {
                     cell.clear();
                     write_cell(&mut cell, c, v, DateStyle::Iso);
                     b.append_value(std::str::from_utf8(&cell).expect("cells are UTF-8"));
                 }
-                (Builder::Int(b), _) => b.append_null(),
-                (Builder::Dec(b), _) => b.append_null(),
-                (Builder::Date(b), _) => b.append_null(),
+                (Builder::Int(b), _) => {
+                    mismatch.get_or_insert((c, *v));
+                    b.append_null();
+                }
+                (Builder::Dec(b), _) => {
+                    mismatch.get_or_insert((c, *v));
+                    b.append_null();
+                }
+                (Builder::Date(b), _) => {
+                    mismatch.get_or_insert((c, *v));
+                    b.append_null();
+                }
             }
         }
     });
+    if let Some((c, v)) = mismatch {
+        return Err(arrow_schema::ArrowError::InvalidArgumentError(format!(
+            "{}.{} holds {v:?}, which its type {} cannot",
+            table.name,
+            c.db,
+            c.ty.sql()
+        )));
+    }
     let arrays: Vec<ArrayRef> = builders
         .into_iter()
         .map(|b| -> ArrayRef {
