@@ -337,10 +337,17 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
             };
             pending.insert(c, r);
             while let Some(r) = pending.remove(&expect) {
-                for (sink, part) in sinks.iter_mut().zip(r.parts) {
-                    if let Err(e) = sink.write(part) {
-                        return fail(io_err("cannot write", &dir.join(sink.path()), e));
+                // In the pool, so the work a sink spreads over threads (Parquet column
+                // encoding) stays within --threads.
+                let wrote = pool.install(|| {
+                    for (sink, part) in sinks.iter_mut().zip(r.parts) {
+                        sink.write(part)
+                            .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
                     }
+                    Ok(())
+                });
+                if let Err(e) = wrote {
+                    return fail(e);
                 }
                 bar.inc(r.tallies.len() as u64);
                 tallies.extend(r.tallies);

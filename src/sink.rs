@@ -81,7 +81,7 @@ impl<W: Write> Write for Hashing<W> {
 enum Writer {
     Bytes(BufWriter<Hashing<File>>),
     #[cfg(feature = "parquet")]
-    Parquet(Box<parquet::arrow::ArrowWriter<Hashing<File>>>),
+    Parquet(Box<crate::emit::parquet::TableWriter<Hashing<File>>>),
 }
 
 /// One output file being written.

@@ -3,9 +3,9 @@
 //! rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
 //! creation time or other run-dependent metadata, so the bytes depend only on the data.
 //!
-//! Workers turn each chunk into one record batch; the file's writer buffers the batches into
-//! row groups of 128k rows (the last one holds the rest), so row groups do not follow the
-//! chunk size. Every column is declared nullable, as pyarrow and Spark write them: the model's
+//! Workers turn each chunk into one record batch; the file's [`TableWriter`] encodes the
+//! batches into row groups of 128k rows (the last one holds the rest), so row groups do not
+//! follow the chunk size, spreading each batch's columns over the rayon pool. Every column is declared nullable, as pyarrow and Spark write them: the model's
 //! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
 //! never refuses a row the CSV file holds.
 
@@ -15,9 +15,12 @@ use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, Strin
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use rayon::prelude::*;
 
 use crate::schema::{Column, SqlType, TABLES, Table};
 use crate::value::Value;
@@ -59,7 +62,7 @@ pub fn writer<W: std::io::Write + Send>(
     table: &'static Table,
     compression: ParquetCompression,
     out: W,
-) -> Result<ArrowWriter<W>, ParquetError> {
+) -> Result<TableWriter<W>, ParquetError> {
     let compression = match compression {
         ParquetCompression::Snappy => Compression::SNAPPY,
         ParquetCompression::Zstd => Compression::ZSTD(ZstdLevel::try_new(1)?),
@@ -70,7 +73,98 @@ pub fn writer<W: std::io::Write + Send>(
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("bbgen {}", env!("CARGO_PKG_VERSION")))
         .build();
-    ArrowWriter::try_new(out, schema(table), Some(props))
+    let schema = schema(table);
+    // The Arrow writer sets the file up (Parquet schema, the Arrow schema in the footer's
+    // metadata); its lower-level parts then let columns be encoded in parallel.
+    let (file, factory) =
+        ArrowWriter::try_new(out, schema.clone(), Some(props))?.into_serialized_writer()?;
+    Ok(TableWriter {
+        file,
+        factory,
+        schema,
+        columns: None,
+        rows: 0,
+    })
+}
+
+/// Rows below which a batch's columns are encoded one after the other: spreading them over
+/// threads costs more than it saves.
+const PARALLEL_ROWS: usize = 2048;
+
+/// Writes one table's Parquet file: record batches in order, cut into row groups of exactly
+/// [`ROW_GROUP_ROWS`] rows (the last holds the rest), each batch's columns encoded and
+/// compressed in parallel on the rayon pool of the calling thread. Every column is encoded by
+/// one writer in row order, so the bytes are those of a serial writer whatever the threads.
+pub struct TableWriter<W: std::io::Write + Send> {
+    file: SerializedFileWriter<W>,
+    factory: ArrowRowGroupWriterFactory,
+    schema: Arc<Schema>,
+    /// The row group being filled: one writer per column.
+    columns: Option<Vec<ArrowColumnWriter>>,
+    /// Rows in it.
+    rows: usize,
+}
+
+impl<W: std::io::Write + Send> TableWriter<W> {
+    /// Appends a batch.
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), ParquetError> {
+        let mut rest = batch.clone();
+        while rest.num_rows() > 0 {
+            let take = rest.num_rows().min(ROW_GROUP_ROWS - self.rows);
+            let part = rest.slice(0, take);
+            rest = rest.slice(take, rest.num_rows() - take);
+            let columns = match &mut self.columns {
+                Some(c) => c,
+                none => none.insert(
+                    self.factory
+                        .create_column_writers(self.file.flushed_row_groups().len())?,
+                ),
+            };
+            let mut leaves = Vec::with_capacity(columns.len());
+            for (field, array) in self.schema.fields().iter().zip(part.columns()) {
+                leaves.extend(compute_leaves(field, array)?);
+            }
+            if take >= PARALLEL_ROWS {
+                columns
+                    .par_iter_mut()
+                    .zip(leaves.par_iter())
+                    .try_for_each(|(w, leaf)| w.write(leaf))?;
+            } else {
+                for (w, leaf) in columns.iter_mut().zip(&leaves) {
+                    w.write(leaf)?;
+                }
+            }
+            self.rows += take;
+            if self.rows == ROW_GROUP_ROWS {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the row group being filled, if any: its last pages are compressed in parallel.
+    fn flush(&mut self) -> Result<(), ParquetError> {
+        let Some(columns) = self.columns.take() else {
+            return Ok(());
+        };
+        let chunks = columns
+            .into_par_iter()
+            .map(ArrowColumnWriter::close)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut group = self.file.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+        self.rows = 0;
+        Ok(())
+    }
+
+    /// Writes the last row group and the footer; returns the output.
+    pub fn into_inner(mut self) -> Result<W, ParquetError> {
+        self.flush()?;
+        self.file.into_inner()
+    }
 }
 
 /// The Parquet tables.
