@@ -57,15 +57,15 @@ impl Emitter for CsvTables {
     ) -> std::io::Result<()> {
         for &t in &self.tables {
             let mut out = Vec::with_capacity(64 * 1024);
-            let mut cell = Vec::with_capacity(64);
             let rows = for_each_row(chunk, t, |row| {
                 for (i, (c, v)) in t.columns.iter().zip(row.vals).enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
-                    cell.clear();
-                    write_cell(&mut cell, c, v, DateStyle::Iso);
-                    push_field(&mut out, &cell);
+                    match v.as_str() {
+                        Some(s) => push_field(&mut out, s.as_bytes()),
+                        None => write_cell(&mut out, c, v, DateStyle::Iso),
+                    }
                 }
                 out.extend_from_slice(b"\r\n");
             });
