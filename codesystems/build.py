@@ -446,13 +446,13 @@ def check_curated() -> None:
             raise ValueError(f"ndc.tsv: {r[0]}: {len(r)} fields, header has {len(header)}")
         if not re.fullmatch(r"\d{11}", r[0]):
             raise ValueError(f"ndc.tsv: {r[0]!r} is not an 11-digit NDC")
-        if r[1].replace("-", "").zfill(11) != r[0] and not _ndc_matches(r[1], r[0]):
-            raise ValueError(f"ndc.tsv: {r[1]!r} does not match {r[0]}")
+        if not _ndc_matches(r[2], r[0]):
+            raise ValueError(f"ndc.tsv: {r[2]!r} does not match {r[0]}")
 
 
 def _ndc_matches(printed: str, ndc11: str) -> bool:
     parts = printed.split("-")
-    if len(parts) != 3:
+    if len(parts) != 3 or [len(p) for p in parts] not in ([4, 4, 2], [5, 3, 2], [5, 4, 1]):
         return False
     return parts[0].zfill(5) + parts[1].zfill(4) + parts[2].zfill(2) == ndc11
 
