@@ -20,7 +20,9 @@ use crate::dataset::{BLOCK, Dataset, Options};
 use crate::emit::manifest::{FileEntry, Manifest, ManifestOptions};
 use crate::emit::tables::ParquetCompression;
 use crate::emit::users::{self, UserTally};
-use crate::emit::{Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv, rif, sql};
+use crate::emit::{
+    BufferPool, Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv, rif, sql,
+};
 use crate::sink::{Compression, Sink};
 
 /// Output formats.
@@ -277,9 +279,11 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     let room = Condvar::new();
     let abort = AtomicBool::new(false);
     let window = WINDOW_PER_THREAD * cfg.threads as u64;
+    let buffers = BufferPool::default();
     let ctx = RenderContext {
         options: &cfg.options,
         dir,
+        buffers: &buffers,
     };
     let mut tallies = Vec::with_capacity((users.end - users.start) as usize);
     let mut files: Vec<WrittenFile> = Vec::new();
@@ -341,7 +345,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
                 // encoding) stays within --threads.
                 let wrote = pool.install(|| {
                     for (sink, part) in sinks.iter_mut().zip(r.parts) {
-                        sink.write(part)
+                        sink.write(part, &buffers)
                             .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
                     }
                     Ok(())
@@ -465,7 +469,7 @@ fn render_chunk(
         e.render(ctx, &chunk, &mut parts, &mut files)?;
     }
     for (part, stream) in parts.iter_mut().zip(streams) {
-        Sink::prepare(part, stream, compress)?;
+        Sink::prepare(part, stream, compress, ctx.buffers)?;
     }
     let tallies = chunk
         .entries

@@ -36,13 +36,13 @@ impl Emitter for RifTables {
 
     fn render(
         &self,
-        _ctx: &RenderContext<'_>,
+        ctx: &RenderContext<'_>,
         chunk: &Chunk,
         parts: &mut Vec<Part>,
         _files: &mut Vec<WrittenFile>,
     ) -> std::io::Result<()> {
         for f in &self.files {
-            let mut out = Vec::with_capacity(64 * 1024);
+            let mut out = ctx.buffers.take();
             let rows = f.for_each_row(chunk, |record, line| {
                 out.extend_from_slice(b"INSERT");
                 for (c, v) in f.table.columns.iter().zip(record.vals) {
