@@ -215,18 +215,20 @@ pub fn batch(
     chunk: &Chunk,
     table: &'static Table,
 ) -> Result<(u64, RecordBatch), arrow_schema::ArrowError> {
+    // Sized up front: growing hundreds of builders chunk after chunk is mostly allocation.
+    let n = for_each_row(chunk, table, |_| {}) as usize;
     let mut builders: Vec<Builder> = table
         .columns
         .iter()
         .map(|c| match arrow_type(c) {
-            DataType::Int64 => Builder::Int(Int64Builder::new()),
+            DataType::Int64 => Builder::Int(Int64Builder::with_capacity(n)),
             DataType::Decimal128(p, s) => Builder::Dec(
-                Decimal128Builder::new()
+                Decimal128Builder::with_capacity(n)
                     .with_precision_and_scale(p, s)
                     .expect("valid decimal"),
             ),
-            DataType::Date32 => Builder::Date(Date32Builder::new()),
-            _ => Builder::Text(StringBuilder::new()),
+            DataType::Date32 => Builder::Date(Date32Builder::with_capacity(n)),
+            _ => Builder::Text(StringBuilder::with_capacity(n, n * 8)),
         })
         .collect();
     let mut cell = Vec::new();
@@ -241,6 +243,8 @@ pub fn batch(
                 (Builder::Int(b), Value::Int(i)) => b.append_value(*i),
                 (Builder::Dec(b), Value::Int(i)) => b.append_value(i128::from(*i)),
                 (Builder::Date(b), Value::Date(d)) => b.append_value(d.0),
+                (Builder::Text(b), Value::Str(s)) => b.append_value(s),
+                (Builder::Text(b), Value::Text(t)) => b.append_value(t.as_str()),
                 (Builder::Text(b), v) => {
                     cell.clear();
                     write_cell(&mut cell, c, v, DateStyle::Iso);
