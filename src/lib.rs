@@ -15,6 +15,7 @@
 //! assert!(claims.iter().all(|c| c.header.get(bbgen::schema::Col::BENE_ID).as_int() == Some(bene.bene_id)));
 //! ```
 
+pub mod codes;
 pub mod deal;
 pub mod generate;
 pub mod model;
