@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use bbgen::codes;
 use bbgen::generate::providers::is_valid_npi;
 use bbgen::generate::{ClaimTally, scenario_of};
 use bbgen::model::{Claim, ClaimType, RowRef};
@@ -517,8 +518,19 @@ fn the_documented_examples_are_scenarios() {
     assert!(biopsy && lung.op_pcs.contains(&"0BBC8ZX"), "lung biopsy");
     let jack = cl.scenario("diabetes_t2").expect("Jack's type 2 diabetes");
     assert!(jack.dx.items.contains(&"E119"));
-    let drugs: Vec<&str> = jack.drugs.items.iter().map(|d| d.key).collect();
-    assert!(drugs.contains(&"metformin") && drugs.contains(&"glimepiride"));
+    let ndcs: Vec<&str> = jack.drugs.items.iter().map(|d| d.ndc).collect();
+    let generic = |n: &str| {
+        codes::ndc::drug(n)
+            .map(|d| d.generic_name().to_lowercase())
+            .unwrap_or_default()
+    };
+    assert!(ndcs.iter().any(|n| generic(n).contains("metformin")));
+    // Glimepiride joins Jack's drugs as soon as the NDC table lists it.
+    let has_glimepiride = codes::ndc::Drug::all(codes::ndc())
+        .any(|d| d.generic_name().to_lowercase().contains("glimepiride"));
+    if has_glimepiride {
+        assert!(ndcs.iter().any(|n| generic(n).contains("glimepiride")));
+    }
     let hip = cl.scenario("hip_replacement").unwrap();
     assert!(
         hip.stays
@@ -597,5 +609,166 @@ fn claims_are_deterministic() {
     }
     for t in ClaimType::ALL {
         assert_eq!(a.unheld_claim(t, 3), b.unheld_claim(t, 3));
+    }
+}
+
+#[test]
+fn every_seed_code_is_in_the_code_tables() {
+    let cl = clinical();
+    let icd = codes::icd10cm();
+    let pcs = codes::icd10pcs();
+    let hcpcs = codes::hcpcs();
+    let revs = codes::revenue_centers();
+    let ndc = codes::ndc();
+    let mut bad = Vec::new();
+    let mut check = |ok: bool, what: &str, code: &str, id: &str| {
+        if !ok {
+            bad.push(format!("{id}: {what} {code}"));
+        }
+    };
+    for c in &cl.comorbid {
+        check(icd.contains(c), "ICD-10-CM", c, "comorbid");
+        check(
+            !codes::sud::is_sud_icd10cm(c),
+            "SUD diagnosis",
+            c,
+            "comorbid",
+        );
+    }
+    for s in &cl.scenarios {
+        for d in s.diagnoses() {
+            check(icd.contains(d), "ICD-10-CM", d, s.id);
+            check(!codes::sud::is_sud_icd10cm(d), "SUD diagnosis", d, s.id);
+        }
+        for f in s.carrier.items.iter().chain(&s.outpatient.items) {
+            check(hcpcs.contains(f.code), "HCPCS", f.code, s.id);
+            check(revs.contains(f.rev), "revenue center", f.rev, s.id);
+        }
+        for f in &s.dme.items {
+            check(hcpcs.contains(f.code), "HCPCS", f.code, s.id);
+        }
+        for p in &s.op_pcs {
+            check(pcs.contains(p), "ICD-10-PCS", p, s.id);
+            check(!codes::sud::is_sud_pcs(p), "SUD procedure", p, s.id);
+        }
+        for st in &s.stays.items {
+            for d in &st.drgs.items {
+                check(codes::ms_drg().contains(d), "MS-DRG", d, s.id);
+                check(!codes::sud::is_sud_drg(d), "SUD DRG", d, s.id);
+            }
+            for p in &st.pcs {
+                check(pcs.contains(p), "ICD-10-PCS", p, s.id);
+                check(!codes::sud::is_sud_pcs(p), "SUD procedure", p, s.id);
+            }
+            for l in &st.rev {
+                check(
+                    revs.contains(l.rev.code),
+                    "revenue center",
+                    l.rev.code,
+                    s.id,
+                );
+            }
+        }
+        for d in &s.drugs.items {
+            check(ndc.contains(d.ndc), "NDC", d.ndc, s.id);
+        }
+    }
+    for (name, st) in &cl.settings {
+        for l in st.room.items.iter().chain(&st.lines.items) {
+            check(
+                revs.contains(l.rev.code),
+                "revenue center",
+                l.rev.code,
+                name,
+            );
+            if let Some(h) = l.hcpcs {
+                check(hcpcs.contains(h), "HCPCS", h, name);
+            }
+        }
+    }
+    for r in bbgen::seeds::clinical::revenues() {
+        check(
+            revs.contains(r.code),
+            "revenue center",
+            r.code,
+            "revenue.tsv",
+        );
+    }
+    for f in bbgen::seeds::clinical::fees() {
+        for m in f.mods.iter().filter(|m| **m != "-") {
+            check(codes::hcpcs::modifiers().contains(m), "modifier", m, f.code);
+        }
+    }
+    for f in bbgen::seeds::clinical::dmepos_items() {
+        for m in f
+            .mods
+            .iter()
+            .filter(|m| **m != "-")
+            .flat_map(|m| m.split('+'))
+        {
+            check(codes::hcpcs::modifiers().contains(m), "modifier", m, f.code);
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "codes missing from the code tables:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn every_emitted_code_is_in_the_code_tables_and_none_is_sud() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    for c in sample(&ds, 400) {
+        let k = codes_of(&c);
+        for d in &k.dx {
+            assert!(codes::icd10cm().contains(d), "{:?}: ICD-10-CM {d}", c.kind);
+            assert!(!codes::sud::is_sud_icd10cm(d), "{:?}: SUD {d}", c.kind);
+        }
+        for p in &k.pcs {
+            assert!(
+                codes::icd10pcs().contains(p),
+                "{:?}: ICD-10-PCS {p}",
+                c.kind
+            );
+            assert!(!codes::sud::is_sud_pcs(p));
+        }
+        if let Some(d) = &k.drg {
+            assert!(
+                codes::ms_drg().contains(d) && !codes::sud::is_sud_drg(d),
+                "DRG {d}"
+            );
+        }
+        if let Some(n) = &k.ndc {
+            assert!(codes::ndc().contains(n), "NDC {n}");
+        }
+        for h in &k.hcpcs {
+            assert!(codes::hcpcs().contains(h), "{:?}: HCPCS {h}", c.kind);
+        }
+        for (rev, h) in &k.rev {
+            assert!(
+                codes::revenue_centers().contains(rev),
+                "revenue center {rev}"
+            );
+            // SNF lines carry the PDPM HIPPS code of their 0022 line in HCPCS_CD.
+            if let Some(h) = h.as_deref().filter(|_| rev != "0022") {
+                assert!(
+                    codes::hcpcs().contains(h),
+                    "{:?}: HCPCS {h} on {rev}",
+                    c.kind
+                );
+            }
+        }
+        if let Some(lines) = &c.lines {
+            for l in lines.iter() {
+                let on_hipps_line = l.get(Col::REV_CNTR).as_str() == Some("0022");
+                if let (Some(h), Some(b)) =
+                    (l.get(Col::HCPCS_CD).as_str(), l.get(Col::BETOS_CD).as_str())
+                    && !on_hipps_line
+                {
+                    assert_eq!(codes::betos_of(h), Some(b));
+                }
+            }
+        }
     }
 }

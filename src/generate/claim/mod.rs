@@ -287,15 +287,20 @@ impl Cx<'_> {
     }
 }
 
-/// The BETOS code of a HCPCS code.
-pub(crate) fn betos(_hcpcs: &str) -> Option<&'static str> {
-    None
+/// The BETOS code of a HCPCS code (from the code tables).
+pub(crate) fn betos(hcpcs: &str) -> Option<&'static str> {
+    crate::codes::betos_of(hcpcs)
 }
 
 /// An MS-DRG's relative weight (ten-thousandths) and geometric mean length of stay (tenths
-/// of a day).
-pub(crate) fn drg_info(_drg: &str) -> (u64, u64) {
-    (10_000, 40)
+/// of a day), from the code tables.
+pub(crate) fn drg_info(drg: &str) -> (u64, u64) {
+    let d = crate::codes::drg::drg(drg)
+        .unwrap_or_else(|| panic!("MS-DRG {drg} of scenarios.txt is not in the code tables"));
+    (
+        d.weight_ten_thousandths().unwrap_or(10_000),
+        d.gmlos_tenths().unwrap_or(40),
+    )
 }
 
 /// Lines per claim are capped (the longest real claims have a few hundred; the RIF line
