@@ -4,7 +4,7 @@
 //! deductible then 20 % coinsurance, header totals = sums of the lines.
 
 use super::carrier::{ProAmounts, deductible_left, price_line};
-use super::providers::{POOL, ein, key, npi, place, practitioner_npi, zip9};
+use super::providers::{POOL, ein, key, npi, place, practitioner_npi};
 use super::{Cx, money, num};
 use crate::model::Claim;
 use crate::schema::{Col, DME_CLAIM_LINES as L};
@@ -30,7 +30,6 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let sup_npi = npi(h_sup);
     let nsc = InlineStr::build(|w| w.push_num(h_sup % 10_000_000_000, 10));
     let tax = ein(h_sup >> 5);
-    let _zip = zip9(sup_place, h_sup);
     let mut ded_left = deductible_left(cx, year);
 
     let h = &mut c.header;
@@ -66,7 +65,9 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     for (i, item) in items.iter().enumerate() {
         let (lo, hi) = item.units;
         let units = cx.d.range(i64::from(lo), i64::from(hi));
-        let a = price_line(cx, item.fee * units, &mut ded_left, false, false);
+        // DMEPOS fee schedule amounts differ a little between states.
+        let fee = item.fee * (95 + (h_sup >> 20) as i64 % 11) / 100;
+        let a = price_line(cx, fee * units, &mut ded_left, false, false);
         tot.submitted += a.submitted;
         tot.allowed += a.allowed;
         tot.deductible += a.deductible;
@@ -84,7 +85,8 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         l.set(Col::LINE_CMS_TYPE_SRVC_CD, Value::Str(item.tos));
         l.set(Col::LINE_PLACE_OF_SRVC_CD, Value::Str("12"));
         l.set(Col::LINE_1ST_EXPNS_DT, Value::Date(from));
-        l.set(Col::LINE_LAST_EXPNS_DT, Value::Date(thru));
+        let last = if item.tos == "R" { thru } else { from };
+        l.set(Col::LINE_LAST_EXPNS_DT, Value::Date(last));
         l.set(Col::HCPCS_CD, Value::Str(item.code));
         if let Some(m) = mods {
             let (m1, m2) = m.split_once('+').unwrap_or((m, ""));

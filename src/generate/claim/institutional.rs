@@ -188,7 +188,11 @@ pub(crate) fn raise_charges(rows: &mut [RevAmounts], floor: i64) {
     let deficit = floor - sum;
     for r in rows.iter_mut().filter(|r| r.charge > 0) {
         let add = (i128::from(r.charge) * i128::from(deficit) / i128::from(sum)) as i64 + 1;
-        if r.units > 0 && r.rate * r.units == r.charge {
+        if r.rate == r.charge {
+            // Priced per visit: the rate is the charge.
+            r.charge += add;
+            r.rate = r.charge;
+        } else if r.units > 0 && r.rate * r.units == r.charge {
             r.rate += add.div_euclid(r.units) + 1;
             r.charge = r.rate * r.units;
         } else {

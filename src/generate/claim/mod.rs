@@ -275,7 +275,7 @@ impl Cx<'_> {
         let mut out: Vec<T> = Vec::with_capacity(n);
         for _ in 0..n {
             let mut x = *w.pick(&mut self.d);
-            for _ in 0..4 {
+            for _ in 0..8 {
                 if !out.contains(&x) {
                     break;
                 }

@@ -92,7 +92,12 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     for f in &services {
         let (lo, hi) = f.units;
         let units = cx.d.range(i64::from(lo), i64::from(hi));
-        let rate = (f.opps as f64 * wage).round() as i64;
+        // Packaged services (status indicator N) are paid within the claim's other lines.
+        let rate = if f.si == "N" {
+            0
+        } else {
+            (f.opps as f64 * wage).round() as i64
+        };
         let allowed = rate * units;
         let charge = if allowed > 0 {
             cx.vary(allowed, markup, markup + 1.5)

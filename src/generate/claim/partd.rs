@@ -49,7 +49,8 @@ fn split(cx: &mut Cx, total: i64, brand: bool, year: i32) -> PdeCosts {
     } else {
         c.below_oop = total;
         let low_income = cx.d.chance(0.25);
-        let gap = brand && year < 2025 && cx.d.chance(0.1);
+        // The coverage-gap discount (until 2024) did not apply to low-income subsidy enrollees.
+        let gap = brand && year < 2025 && !low_income && cx.d.chance(0.1);
         let share = if gap {
             c.gap_discount = total * 70 / 100;
             total * 25 / 100
