@@ -286,3 +286,47 @@ pub fn batch(
         .collect();
     Ok((rows, RecordBatch::try_new(schema(table), arrays)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SNF_CLAIM_LINES;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+
+    #[test]
+    fn row_groups_hold_exactly_128k_rows_across_batches() {
+        let t = &SNF_CLAIM_LINES;
+        let file = tempfile::tempfile().unwrap();
+        let mut w = writer(t, ParquetCompression::Snappy, file.try_clone().unwrap()).unwrap();
+        let schema = schema(t);
+        let mut total = 0;
+        for i in 0..150 {
+            // Batch sizes vary, so batches straddle the row-group boundaries.
+            let n = 1000 + (i * 337) % 2500;
+            let columns = schema
+                .fields()
+                .iter()
+                .map(|f| arrow_array::new_null_array(f.data_type(), n))
+                .collect();
+            w.write(&RecordBatch::try_new(schema.clone(), columns).unwrap())
+                .unwrap();
+            total += n;
+        }
+        w.into_inner().unwrap();
+        let reader = SerializedFileReader::new(file).unwrap();
+        let groups: Vec<usize> = reader
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows() as usize)
+            .collect();
+        assert!(total > 2 * ROW_GROUP_ROWS, "{total}");
+        assert_eq!(groups.len(), total.div_ceil(ROW_GROUP_ROWS), "{groups:?}");
+        assert_eq!(groups.iter().sum::<usize>(), total);
+        assert!(
+            groups[..groups.len() - 1]
+                .iter()
+                .all(|&g| g == ROW_GROUP_ROWS)
+        );
+    }
+}
