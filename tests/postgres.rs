@@ -157,7 +157,9 @@ fn csv_tables_load_into_postgresql_with_every_key() {
         ],
     );
     for t in &tables {
-        let pk = &found[&(t.clone(), "p".to_string())];
+        let pk = found
+            .get(&(t.clone(), "p".to_string()))
+            .unwrap_or_else(|| panic!("{t} has no primary key"));
         assert_eq!(pk.len(), 1, "{t}");
         assert!(
             pk[0].1.starts_with(&format!("PRIMARY KEY ({}", key(t))),
@@ -173,7 +175,9 @@ fn csv_tables_load_into_postgresql_with_every_key() {
         match parent(t) {
             None => assert!(!found.contains_key(&(t.clone(), "f".to_string()))),
             Some((col, p)) => {
-                let fk = &found[&(t.clone(), "f".to_string())];
+                let fk = found
+                    .get(&(t.clone(), "f".to_string()))
+                    .unwrap_or_else(|| panic!("{t} has no foreign key to {p}"));
                 assert_eq!(
                     fk,
                     &[(
