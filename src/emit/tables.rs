@@ -1,7 +1,9 @@
 //! The shared side of every table format, so CSV, Parquet, RIF and SQL never keep a column list
 //! of their own: which rows a chunk holds for a table (or a RIF file), how one cell is written
-//! as text, the header rows, and the keys that tie the tables together. CSV, RIF and SQL render
-//! cells through [`write_cell`]; Parquet reads the same rows through [`for_each_row`].
+//! as text, the header rows, and the keys that tie the tables together. CSV and RIF render cells
+//! through [`write_cell`], Parquet builds typed columns from the same rows ([`for_each_row`]),
+//! and the SQL schema takes its types, keys and foreign keys from [`primary_key`] and
+//! [`parent`].
 
 use crate::model::{ClaimType, RowRef};
 use crate::schema::{self, Col, Column, TABLES, Table};
