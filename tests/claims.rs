@@ -423,6 +423,7 @@ fn every_claim_is_coherent_with_its_scenario() {
                     .find(|s| {
                         s.drgs.items.contains(&drg)
                             && codes.pcs.iter().all(|p| s.pcs.contains(&p.as_str()))
+                            && (s.dx.is_empty() || s.dx.contains(&codes.dx[0].as_str()))
                     })
                     .unwrap_or_else(|| panic!("{}: DRG {drg} with {:?}", sc.id, codes.pcs));
                 let setting = cl.setting("inpatient");

@@ -45,6 +45,7 @@ pub fn claim(opts: &Options, t: ClaimType, card: u64) -> Claim {
         t,
         card,
         id: ids::claim_id(t, card),
+        stay_dx: None,
     };
     match t {
         ClaimType::Carrier => carrier::build(&mut cx),
@@ -84,6 +85,8 @@ pub(crate) struct Cx<'a> {
     pub t: ClaimType,
     pub card: u64,
     pub id: i64,
+    /// Principal diagnoses of the hospital stay being built, if it fixes them.
+    pub stay_dx: Option<&'static [&'static str]>,
 }
 
 impl Cx<'_> {
@@ -163,8 +166,12 @@ impl Cx<'_> {
         (v as f64 * f).round() as i64
     }
 
-    /// A principal diagnosis for this claim type.
+    /// A principal diagnosis for this claim type (or of the hospital stay being built).
     pub fn principal(&mut self) -> &'static str {
+        if let Some(dx) = self.stay_dx.filter(|d| !d.is_empty()) {
+            let code: &&'static str = self.d.pick(dx);
+            return code;
+        }
         self.sc.principal_for(self.t).pick(&mut self.d)
     }
 
