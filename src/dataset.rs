@@ -239,3 +239,31 @@ fn block_sum(opts: &Options, users: Range<u64>) -> [u64; 8] {
 fn add(a: [u64; 8], b: [u64; 8]) -> [u64; 8] {
     std::array::from_fn(|t| a[t] + b[t])
 }
+
+impl Dataset {
+    /// Beneficiaries `users` (consecutive, within the run) with their claims, dealing slots
+    /// sequentially so a chunk costs one slot look-up in all.
+    pub fn chunk(&self, users: Range<u64>) -> Vec<(Beneficiary, Vec<Claim>)> {
+        let mut out = Vec::with_capacity((users.end - users.start) as usize);
+        if users.is_empty() {
+            return out;
+        }
+        let mut next: [u64; 8] = self.slots(users.start).map(|r| r.start);
+        for i in users {
+            let bene = self.beneficiary(i);
+            let counts = self.claim_counts(i);
+            let mut claims = Vec::with_capacity(counts.iter().map(|&c| c as usize).sum());
+            for t in ClaimType::ALL {
+                let n = u64::from(counts[t.index()]);
+                for s in next[t.index()]..next[t.index()] + n {
+                    let mut c = self.unheld_claim(t, self.card(t, s));
+                    generate::give_to(&mut c, bene.bene_id);
+                    claims.push(c);
+                }
+                next[t.index()] += n;
+            }
+            out.push((bene, claims));
+        }
+        out
+    }
+}

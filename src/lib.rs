@@ -15,13 +15,17 @@
 //! assert!(claims.iter().all(|c| c.header.get(bbgen::schema::Col::BENE_ID).as_int() == Some(bene.bene_id)));
 //! ```
 
+pub mod cli;
 pub mod codes;
 pub mod deal;
+pub mod emit;
 pub mod generate;
 pub mod model;
+pub mod pipeline;
 pub mod rng;
 pub mod schema;
 pub mod seeds;
+pub mod sink;
 pub mod value;
 
 mod dataset;

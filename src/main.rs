@@ -1,1 +1,66 @@
-fn main() {}
+//! The `bbgen` binary: parses the command line, runs, and turns every failure into one line on
+//! stderr and a non-zero exit code (2 for usage, 1 at run time).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use bbgen::Dataset;
+use bbgen::cli::{Cli, Command, patient_json, resolve_user};
+use bbgen::pipeline;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see bbgen --help)");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Some(Command::Patient(args)) => {
+            let opts = args.data.options();
+            let i = resolve_user(&args.who, &opts)?;
+            let ds = Dataset::new(opts).map_err(|e| e.to_string())?;
+            let json = patient_json(&ds, i);
+            std::io::stdout()
+                .write_all(&json)
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+        None => {
+            let args = cli.generate;
+            let cfg = args.config();
+            let s = pipeline::run(&cfg).map_err(|e| e.to_string())?;
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} beneficiaries, {} claims, {} files, {:.1} MB to {} in {:.1} s",
+                    s.users,
+                    s.claims,
+                    s.files,
+                    s.bytes as f64 / 1e6,
+                    cfg.out.display(),
+                    s.seconds
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Micro-benchmarks of the generating core and the table renderers (`cargo bench`).
+//! End-to-end throughput against the disk is measured by `benches/throughput.sh`.
+
+use bbgen::emit::csv::CsvTables;
+use bbgen::emit::{Chunk, Emitter, RenderContext};
+use bbgen::model::ClaimType;
+use bbgen::{Dataset, Options};
+
+fn main() {
+    divan::main();
+}
+
+fn dataset() -> Dataset {
+    Dataset::new(Options {
+        users: 30_000,
+        ..Options::default()
+    })
+    .expect("valid options")
+}
+
+/// One beneficiary (demographics, address, a year of monthly enrollment).
+#[divan::bench]
+fn beneficiary(b: divan::Bencher) {
+    let ds = dataset();
+    let mut i = 0;
+    b.bench_local(|| {
+        i = (i + 1) % 30_000;
+        ds.beneficiary(i)
+    });
+}
+
+/// One claim of each type, generated from its deck position.
+#[divan::bench(args = ClaimType::ALL.map(|t| t.name()))]
+fn claim(b: divan::Bencher, name: &str) {
+    let ds = dataset();
+    let t = ClaimType::from_name(name).expect("type");
+    let n = ds.deck_sizes()[t.index()].max(1);
+    let mut k = 0;
+    b.bench_local(|| {
+        k = (k + 1) % n;
+        ds.unheld_claim(t, k)
+    });
+}
+
+/// A chunk of 64 beneficiaries with their claims, dealt from the decks.
+#[divan::bench]
+fn chunk_of_64(b: divan::Bencher) {
+    let ds = dataset();
+    b.bench_local(|| ds.chunk(640..704));
+}
+
+fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
+    let ds = dataset();
+    let chunk = Chunk {
+        entries: ds.chunk(640..704),
+    };
+    let dir = std::env::temp_dir();
+    let buffers = bbgen::emit::BufferPool::default();
+    let ctx = RenderContext {
+        options: ds.options(),
+        dir: &dir,
+        buffers: &buffers,
+    };
+    b.counter(divan::counter::ItemsCount::new(64u32))
+        .bench_local(|| {
+            let mut parts = Vec::new();
+            let mut files = Vec::new();
+            e.render(&ctx, &chunk, &mut parts, &mut files)
+                .expect("renders");
+            for b in parts.into_iter().filter_map(|p| p.into_bytes()) {
+                buffers.give(b);
+            }
+        });
+}
+
+/// CSV rendering of a 64-beneficiary chunk (all 16 tables).
+#[divan::bench]
+fn csv_chunk(b: divan::Bencher) {
+    render_bench(b, &CsvTables::all());
+}
+
+/// Parquet record batches of a 64-beneficiary chunk (all 16 tables).
+#[cfg(feature = "parquet")]
+#[divan::bench]
+fn parquet_chunk(b: divan::Bencher) {
+    render_bench(b, &bbgen::emit::parquet::ParquetTables);
+}

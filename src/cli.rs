@@ -1,0 +1,279 @@
+//! The command line: `bbgen` generates a dataset (the default command), `bbgen patient` prints
+//! one beneficiary computed alone.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::dataset::{Dataset, Options};
+use crate::emit::tables::{DateStyle, write_cell};
+use crate::model::{Beneficiary, Claim, RowRef, ids};
+use crate::pipeline::{Format, RunConfig, Shard};
+use crate::sink::Compression;
+use crate::value::Date;
+
+const ABOUT: &str = "Synthetic Medicare beneficiaries and claims in the shape of the CMS Blue Button 2.0 API, \
+deterministic from a seed.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  bbgen --users 30000 --seed 42                 the sandbox's 30,000 users (BBUser00000…BBUser29999)
+  bbgen --users 1000 --out small --formats csv  a small CSV-only dataset in ./small
+  bbgen --users 30000 --offset 30000            the next batch (BBUser30000…), colliding with no id
+  bbgen --users 1000000 --shard 3/8             the third of eight shards of a million users
+  bbgen patient BBUser00042 --users 30000       one beneficiary and its claims, computed alone
+
+The same options (and bbgen version) always give byte-identical files, whatever --threads.";
+
+/// bbgen's command line.
+#[derive(Parser, Debug)]
+#[command(name = "bbgen", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to generate (the default command).
+    #[command(flatten)]
+    pub generate: GenerateArgs,
+    /// Another command.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print one beneficiary and its claims as JSON, computed alone (without generating the
+    /// rest), exactly as the full run with the same data options writes them.
+    Patient(PatientArgs),
+}
+
+/// Options that decide the data: the same values always give the same records.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Number of beneficiaries (sandbox users BBUser00000, BBUser00001, …).
+    #[arg(long, default_value_t = 30_000, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub users: u64,
+    /// Random seed; any other seed gives a different dataset.
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    /// Index of the first user, so batches never collide (--offset 30000 starts at BBUser30000).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: u64,
+    /// Last day of the four-year data window (never the current date, so runs repeat).
+    #[arg(long, default_value = "2025-12-31", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub end_date: Date,
+    /// Multiply every claim type's volume (1 ≈ 140 claims per beneficiary as the sandbox
+    /// serves; 2 ≈ real Medicare; 0.1 for a small dataset).
+    #[arg(long, default_value_t = 1.0, value_name = "F", allow_negative_numbers = true, value_parser = parse_scale)]
+    pub claims_scale: f64,
+}
+
+impl DataArgs {
+    /// The data options.
+    pub fn options(&self) -> Options {
+        Options {
+            seed: self.seed,
+            users: self.users,
+            offset: self.offset,
+            end_date: self.end_date,
+            claims_scale: self.claims_scale,
+        }
+    }
+}
+
+/// Options of the default command.
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArgs,
+    /// Output directory; refused if it exists and is not empty, unless --force.
+    #[arg(long, default_value = "bbgen-out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace the output directory if it exists and is not empty.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Comma-separated output formats, or `all`.
+    #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_format_list, default_value = "default")]
+    pub formats: Vec<Vec<Format>>,
+    /// Compress CSV, NDJSON and RIF outputs: none, gzip (.gz) or zstd (.zst).
+    #[arg(long, default_value = "none", value_name = "HOW", value_parser = parse_compression)]
+    pub compress: Compression,
+    /// Write only shard K of N contiguous user ranges (1-based, e.g. 3/8); the N shards
+    /// together hold exactly the rows of the whole run.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl GenerateArgs {
+    /// The run configuration.
+    pub fn config(&self) -> RunConfig {
+        let mut formats: Vec<Format> = self.formats.iter().flatten().copied().collect();
+        formats.sort();
+        formats.dedup();
+        let threads = self.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |t| t as usize,
+        );
+        RunConfig {
+            options: self.data.options(),
+            out: self.out.clone(),
+            force: self.force,
+            threads,
+            formats,
+            compress: self.compress,
+            shard: self.shard,
+            progress: !self.quiet,
+        }
+    }
+}
+
+/// Options of `bbgen patient`.
+#[derive(Args, Debug)]
+pub struct PatientArgs {
+    /// The beneficiary: a sandbox user name (BBUser00042) or a BENE_ID (-19990000000043).
+    #[arg(value_name = "USER", allow_hyphen_values = true)]
+    pub who: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArgs,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse()
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() && (0.0..=100.0).contains(&f) => Ok(f),
+        _ => Err("expected a number from 0 to 100".into()),
+    }
+}
+
+fn parse_compression(s: &str) -> Result<Compression, String> {
+    match s {
+        "none" => Ok(Compression::None),
+        "gzip" | "gz" => Ok(Compression::Gzip),
+        "zstd" | "zst" => Ok(Compression::Zstd),
+        _ => Err("expected none, gzip or zstd".into()),
+    }
+}
+
+fn parse_format_list(s: &str) -> Result<Vec<Format>, String> {
+    match s {
+        "all" => Ok(Format::ALL.to_vec()),
+        "default" => Ok(Format::defaults()),
+        _ => Format::ALL
+            .iter()
+            .find(|f| f.name() == s)
+            .map(|&f| vec![f])
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format; expected one of: {}, all", names.join(", "))
+            }),
+    }
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || "expected K/N with 1 ≤ K ≤ N, e.g. 3/8".to_string();
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok(Shard {
+        index: k - 1,
+        count: n,
+    })
+}
+
+/// Resolves `who` to a user index of the run described by `opts`.
+pub fn resolve_user(who: &str, opts: &Options) -> Result<u64, String> {
+    let i = ids::index_of_username(who)
+        .or_else(|| who.parse::<i64>().ok().and_then(ids::index_of_bene_id))
+        .ok_or_else(|| {
+            format!("'{who}' is neither a sandbox user name (BBUser00042) nor a BENE_ID")
+        })?;
+    if !opts.user_range().contains(&i) {
+        return Err(format!(
+            "{who} is not in this run (users {} to {}); pass the run's --users and --offset",
+            ids::username(opts.offset),
+            ids::username(opts.offset + opts.users - 1)
+        ));
+    }
+    Ok(i)
+}
+
+/// One beneficiary and its claims as JSON: every column by its database name, with cells
+/// written exactly as the CSV tables write them.
+pub fn patient_json(ds: &Dataset, i: u64) -> Vec<u8> {
+    let bene = ds.beneficiary(i);
+    let claims = ds.claims(i);
+    let doc = PatientDoc {
+        bene: &bene,
+        claims: &claims,
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).expect("serializable");
+    out.push(b'\n');
+    out
+}
+
+struct PatientDoc<'a> {
+    bene: &'a Beneficiary,
+    claims: &'a [Claim],
+}
+
+impl Serialize for PatientDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("username", self.bene.username.as_str())?;
+        m.serialize_entry("password", self.bene.password.as_str())?;
+        m.serialize_entry("bene_id", &self.bene.bene_id)?;
+        m.serialize_entry("beneficiary", &Row(self.bene.record.view()))?;
+        let claims: Vec<ClaimDoc<'_>> = self.claims.iter().map(ClaimDoc).collect();
+        m.serialize_entry("claims", &claims)?;
+        m.end()
+    }
+}
+
+struct ClaimDoc<'a>(&'a Claim);
+
+impl Serialize for ClaimDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("type", c.kind.name())?;
+        m.serialize_entry("claim", &Row(c.header.view()))?;
+        if let Some(lines) = &c.lines {
+            let rows: Vec<Row<'_>> = lines.iter().map(Row).collect();
+            m.serialize_entry("lines", &rows)?;
+        }
+        m.end()
+    }
+}
+
+/// A row as a JSON object in column order; null cells are left out.
+struct Row<'a>(RowRef<'a>);
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        let mut cell = Vec::new();
+        for (c, v) in self.0.table.columns.iter().zip(self.0.vals) {
+            if v.is_null() {
+                continue;
+            }
+            cell.clear();
+            write_cell(&mut cell, c, v, DateStyle::Iso);
+            m.serialize_entry(c.db, std::str::from_utf8(&cell).expect("UTF-8"))?;
+        }
+        m.end()
+    }
+}

@@ -1,0 +1,95 @@
+//! `synthetic_users_by_claim_count_full.csv`: every user by claim count, in the format of the
+//! file the Blue Button developer docs link as "CSV of sample beneficiaries with rich claims
+//! data" (unsigned BENE_ID, a trailing comma on every row, LF line ends, sorted by total claim
+//! count descending, and a last row that holds only the number of users in its eleventh field).
+//!
+//! As in that file, the totals cover carrier claims, inpatient claims and Part D events, and
+//! line counts are claim lines of the carrier and inpatient claims.
+
+use crate::model::{Beneficiary, Claim, ClaimType};
+
+/// File name in the output directory.
+pub const FILE: &str = "synthetic_users_by_claim_count_full.csv";
+
+/// One user's counts; kept compact because the file is sorted over all users at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserTally {
+    index: u64,
+    bene_id: i64,
+    carrier: u32,
+    carrier_lines: u32,
+    inpatient: u32,
+    inpatient_lines: u32,
+    partd: u32,
+}
+
+impl UserTally {
+    /// Counts one user's claims.
+    pub fn of(bene: &Beneficiary, claims: &[Claim]) -> UserTally {
+        let mut t = UserTally {
+            index: bene.index,
+            bene_id: bene.bene_id,
+            carrier: 0,
+            carrier_lines: 0,
+            inpatient: 0,
+            inpatient_lines: 0,
+            partd: 0,
+        };
+        for c in claims {
+            let lines = c.lines.as_ref().map_or(0, |l| l.len() as u32);
+            match c.kind {
+                ClaimType::Carrier => {
+                    t.carrier += 1;
+                    t.carrier_lines += lines;
+                }
+                ClaimType::Inpatient => {
+                    t.inpatient += 1;
+                    t.inpatient_lines += lines;
+                }
+                ClaimType::PartD => t.partd += 1,
+                _ => {}
+            }
+        }
+        t
+    }
+
+    fn total(&self) -> u32 {
+        self.carrier + self.inpatient + self.partd
+    }
+}
+
+/// Sorts the tallies (total claims descending, then user index) and renders the file.
+pub fn render(tallies: &mut [UserTally]) -> Vec<u8> {
+    tallies.sort_unstable_by_key(|t| (std::cmp::Reverse(t.total()), t.index));
+    let mut out = Vec::with_capacity(64 * (tallies.len() + 2));
+    out.extend_from_slice(
+        b"BENE_ID,FRONTEND_USER_NAME,FRONTEND_USER_PASSWORD,total_claim_count,\
+total_claim_line_count,carrier_claim_count,carrier_claim_line_count,inpatient_claim_count,\
+inpatient_claim_line_count,partd_event_count,\n",
+    );
+    let mut b = itoa::Buffer::new();
+    for t in tallies.iter() {
+        out.extend_from_slice(b.format(t.bene_id.unsigned_abs()).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(crate::model::ids::username(t.index).as_str().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(crate::model::ids::password(t.index).as_str().as_bytes());
+        for n in [
+            t.total(),
+            t.carrier_lines + t.inpatient_lines,
+            t.carrier,
+            t.carrier_lines,
+            t.inpatient,
+            t.inpatient_lines,
+            t.partd,
+        ] {
+            out.push(b',');
+            out.extend_from_slice(b.format(n).as_bytes());
+        }
+        out.extend_from_slice(b",\n");
+    }
+    out.extend_from_slice(b",,,,,,,,,,");
+    out.extend_from_slice(b.format(tallies.len()).as_bytes());
+    out.push(b'\n');
+    out
+}
