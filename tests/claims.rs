@@ -423,6 +423,7 @@ fn every_claim_is_coherent_with_its_scenario() {
                     .find(|s| {
                         s.drgs.items.contains(&drg)
                             && codes.pcs.iter().all(|p| s.pcs.contains(&p.as_str()))
+                            && (s.dx.is_empty() || s.dx.contains(&codes.dx[0].as_str()))
                     })
                     .unwrap_or_else(|| panic!("{}: DRG {drg} with {:?}", sc.id, codes.pcs));
                 let setting = cl.setting("inpatient");
@@ -768,6 +769,47 @@ fn every_emitted_code_is_in_the_code_tables_and_none_is_sud() {
                 {
                     assert_eq!(codes::betos_of(h), Some(b));
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn coded_columns_hold_ccw_codebook_values() {
+    // Columns whose codebook lists only historical values: contractor numbers and provider
+    // numbers (current ones are issued since), the year digit ("1 = 2011 … etc."), claim
+    // adjustment reasons (the codebook lists group and reason codes apart; the RIF joins
+    // them, e.g. CO45), APC/HIPPS codes (the codebook predates the current APCs and PDGM) and
+    // Part D contracts (the codebook lists a few special ones).
+    const OPEN: [&str; 9] = [
+        "CARR_NUM",
+        "PRVDR_NUM",
+        "CARR_CLM_HCPCS_YR_CD",
+        "REV_CNTR_1ST_ANSI_CD",
+        "REV_CNTR_2ND_ANSI_CD",
+        "REV_CNTR_3RD_ANSI_CD",
+        "REV_CNTR_4TH_ANSI_CD",
+        "REV_CNTR_APC_HIPPS_CD",
+        "PLAN_CNTRCT_REC_ID",
+    ];
+    let ds = Dataset::new(opts(2000)).unwrap();
+    for c in sample(&ds, 300) {
+        let rows = std::iter::once(c.header.view()).chain(c.lines.iter().flat_map(|l| l.iter()));
+        for r in rows {
+            for (col, v) in r.table.columns.iter().zip(r.vals) {
+                let (Some(s), Some(rif)) = (v.as_str(), col.rif) else {
+                    continue;
+                };
+                if OPEN.contains(&rif) {
+                    continue;
+                }
+                let mut vals = codes::ccw::values(rif).peekable();
+                if vals.peek().is_none() {
+                    continue;
+                }
+                let ok =
+                    vals.any(|x| x.code == s) || (rif == "CARR_LINE_PRCNG_LCLTY_CD" && s == "88");
+                assert!(ok, "{:?}: {rif} = {s} is not in the CCW codebook", c.kind);
             }
         }
     }

@@ -6,6 +6,7 @@
 //! As in that file, the totals cover carrier claims, inpatient claims and Part D events, and
 //! line counts are claim lines of the carrier and inpatient claims.
 
+use crate::generate::ClaimTally;
 use crate::model::{Beneficiary, Claim, ClaimType};
 
 /// File name in the output directory.
@@ -26,31 +27,17 @@ pub struct UserTally {
 impl UserTally {
     /// Counts one user's claims.
     pub fn of(bene: &Beneficiary, claims: &[Claim]) -> UserTally {
-        let mut t = UserTally {
+        let t = ClaimTally::of(claims);
+        let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        UserTally {
             index: bene.index,
             bene_id: bene.bene_id,
-            carrier: 0,
-            carrier_lines: 0,
-            inpatient: 0,
-            inpatient_lines: 0,
-            partd: 0,
-        };
-        for c in claims {
-            let lines = c.lines.as_ref().map_or(0, |l| l.len() as u32);
-            match c.kind {
-                ClaimType::Carrier => {
-                    t.carrier += 1;
-                    t.carrier_lines += lines;
-                }
-                ClaimType::Inpatient => {
-                    t.inpatient += 1;
-                    t.inpatient_lines += lines;
-                }
-                ClaimType::PartD => t.partd += 1,
-                _ => {}
-            }
+            carrier: n(t.claims_of(ClaimType::Carrier)),
+            carrier_lines: n(t.lines_of(ClaimType::Carrier)),
+            inpatient: n(t.claims_of(ClaimType::Inpatient)),
+            inpatient_lines: n(t.lines_of(ClaimType::Inpatient)),
+            partd: n(t.claims_of(ClaimType::PartD)),
         }
-        t
     }
 
     fn total(&self) -> u32 {

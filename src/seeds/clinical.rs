@@ -240,6 +240,8 @@ pub struct Stay {
     pub rev: Vec<RevLine>,
     /// Whether the admission is planned (elective).
     pub elective: bool,
+    /// Principal diagnoses of the stay (empty: the scenario's); they decide the DRG.
+    pub dx: Vec<&'static str>,
 }
 
 /// A clinical scenario: one condition or encounter, with every code a claim of it may carry.
@@ -298,6 +300,7 @@ impl Scenario {
             .chain(self.dx_for.iter().flatten().flat_map(|w| w.items.iter()))
             .chain(self.dx2.iter())
             .chain(self.ecode.iter())
+            .chain(self.stays.items.iter().flat_map(|s| s.dx.iter()))
             .copied()
     }
 }
@@ -800,6 +803,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
                 pcs: Vec::new(),
                 rev: Vec::new(),
                 elective: false,
+                dx: Vec::new(),
             };
             let mut w = 1;
             for t in toks() {
@@ -814,6 +818,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
                         }
                     }
                     "pcs" => stay.pcs.extend(v.split(',')),
+                    "dx" => stay.dx.extend(v.split(',')),
                     "rev" => stay.rev.extend(v.split(',').map(|r| rev_line(r, n))),
                     "w" => w = v.parse().expect("stay weight"),
                     "elective" => stay.elective = v == "1",

@@ -33,6 +33,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let sc = cx.sc;
     let mut c = cx.new_claim();
     let stay = sc.stays.pick(&mut cx.d);
+    cx.stay_dx = Some(&stay.dx);
     let drg = *stay.drgs.pick(&mut cx.d);
     let (weight, gmlos_tenths) = drg_info(drg);
     let gmlos = gmlos_tenths as f64 / 10.0;

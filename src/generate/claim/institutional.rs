@@ -152,6 +152,29 @@ pub(crate) fn push_line(lines: &mut Lines, table: &Table, id: i64, a: &RevAmount
         a.ded_coins_cd.map(Value::Str),
     );
     put(Col::RNDRNG_PHYSN_NPI, a.npi.map(Value::Text));
+    if a.rev != "0001" {
+        // Claim adjustment reasons, in the order the remittance gives them: the contractual
+        // write-off of charges above the payment (CO45), then coinsurance (PR2) and deductible
+        // (PR1) owed by the beneficiary.
+        let reasons = [
+            (a.charge > a.payment, "CO45"),
+            (a.coinsurance > 0, "PR2"),
+            (a.deductible > 0, "PR1"),
+        ];
+        let slots = [
+            Col::REV_CNTR_1ST_ANSI_CD,
+            Col::REV_CNTR_2ND_ANSI_CD,
+            Col::REV_CNTR_3RD_ANSI_CD,
+        ];
+        for (col, (_, code)) in slots.into_iter().zip(reasons.iter().filter(|r| r.0)) {
+            put(col, Some(Value::Str(code)));
+        }
+        if a.hcpcs.is_some() {
+            put(Col::REV_CNTR_DSCNT_IND_CD, Some(Value::Str("1")));
+            let packaged = if a.status == Some("N") { "1" } else { "0" };
+            put(Col::REV_CNTR_PACKG_IND_CD, Some(Value::Str(packaged)));
+        }
+    }
 }
 
 /// Appends the `0001` total line and returns the total charges.

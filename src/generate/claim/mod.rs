@@ -9,6 +9,24 @@
 //!
 //! One module per claim type builds the header and lines; this module holds what they share:
 //! the context, service dates, line counts, diagnosis columns and small numeric helpers.
+//!
+//! Every non-nullable column is filled. Nullable columns are filled where real claims usually
+//! carry a value; these stay empty on purpose:
+//! - UPIN columns (`*_UPIN`): UPINs were retired for NPIs in 2007;
+//! - `FI_ORIG_CLM_CNTL_NUM`, `CLM_MDCR_NON_PMT_RSN_CD`, `NCH_PRMRY_PYR_CD`,
+//!   `LINE_BENE_PRMRY_PYR_CD`: every claim is an original, paid, final-action claim with
+//!   Medicare as primary payer (a few carrier claims are denied, with payment 0);
+//! - `CLM_CLNCL_TRIL_NUM`, `HPSA_SCRCTY_IND_CD`, `CARR_LINE_RX_NUM`, `LINE_NDC_CD`,
+//!   `REV_CNTR_IDE_NDC_UPC_NUM`, `REV_CNTR_NDC_QTY(_QLFR_CD)`, `REV_CNTR_OTAF_PMT_CD`: rarely
+//!   present (drug NDCs on medical claims would need an NDC–HCPCS crosswalk);
+//! - `NCH_VRFD_NCVRD_STAY_*`, `NCH_BENE_MDCR_BNFTS_EXHTD_DT_I`: no non-covered stays or
+//!   exhausted benefits; `CLM_DRG_CD` on SNF claims (SNFs bill HIPPS codes);
+//! - Part D `DSPNSNG_STUS_CD`, `ADJSTMT_DLTN_CD`, `NSTD_FRMT_CD`, `PRCNG_EXCPTN_CD`,
+//!   `SUBMSN_CLR_CD`: blank means a complete, original, standard-format fill;
+//! - conditional ones: external-cause codes (injuries only), `CTSTRPHC_CVRG_CD` (catastrophic
+//!   coverage only), `CLM_HHA_LUPA_IND_CD` (LUPA periods), CLIA numbers (labs), hemoglobin
+//!   type (ESA drug lines), `OT_PHYSN_NPI` (some stays), rendering NPIs on inpatient, SNF, home
+//!   health and hospice lines.
 
 mod carrier;
 mod dme;
@@ -45,6 +63,7 @@ pub fn claim(opts: &Options, t: ClaimType, card: u64) -> Claim {
         t,
         card,
         id: ids::claim_id(t, card),
+        stay_dx: None,
     };
     match t {
         ClaimType::Carrier => carrier::build(&mut cx),
@@ -84,6 +103,8 @@ pub(crate) struct Cx<'a> {
     pub t: ClaimType,
     pub card: u64,
     pub id: i64,
+    /// Principal diagnoses of the hospital stay being built, if it fixes them.
+    pub stay_dx: Option<&'static [&'static str]>,
 }
 
 impl Cx<'_> {
@@ -163,8 +184,12 @@ impl Cx<'_> {
         (v as f64 * f).round() as i64
     }
 
-    /// A principal diagnosis for this claim type.
+    /// A principal diagnosis for this claim type (or of the hospital stay being built).
     pub fn principal(&mut self) -> &'static str {
+        if let Some(dx) = self.stay_dx.filter(|d| !d.is_empty()) {
+            let code: &&'static str = self.d.pick(dx);
+            return code;
+        }
         self.sc.principal_for(self.t).pick(&mut self.d)
     }
 

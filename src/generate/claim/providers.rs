@@ -258,6 +258,22 @@ mod tests {
     }
 
     #[test]
+    fn every_place_has_its_contractors() {
+        for p in &places().places {
+            let m = mac(p.state).unwrap_or_else(|| panic!("macs.tsv has no row for {}", p.state));
+            assert_eq!(m.ssa, p.ssa_state, "{}", p.state);
+        }
+        // The 50 states, DC, Puerto Rico and the territories.
+        assert!(macs().count() >= 56);
+        for m in macs() {
+            for n in [m.carrier, m.dme, m.part_a, m.hhh] {
+                assert!(n.len() == 5 && n.bytes().all(|b| b.is_ascii_digit()), "{n}");
+            }
+            assert!(!m.locality.is_empty() && m.locality.len() <= 2);
+        }
+    }
+
+    #[test]
     fn providers_are_stable_functions_of_their_index() {
         let a = practitioner("11", 17);
         let b = practitioner("11", 17);

@@ -6,11 +6,9 @@ use crate::model::{Claim, ClaimType};
 ///
 /// A *line* is what the CMS sandbox file counts as one: one row of the type's line table —
 /// a carrier or DME line, an institutional revenue-center line (including the `0001` total
-/// line, as the CCW RIF files carry it) — and, for Part D, one per event (events have no line
-/// table; the sandbox file's `total_claim_line_count` adds `partd_event_count`). In the
-/// sandbox file, `total_claim_count` and `total_claim_line_count` are the sums over the types
-/// it lists (carrier, inpatient, Part D); [`ClaimTally::total_claims`] and
-/// [`ClaimTally::total_lines`] sum over all eight types.
+/// line, as the CCW RIF files carry it) — and, for Part D, one per event (events have no
+/// line table). [`ClaimTally::total_claims`] and [`ClaimTally::total_lines`] sum over all
+/// eight types; `emit::users` picks the types the sandbox file lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ClaimTally {
     /// Claims per type, by [`ClaimType::index`].

@@ -1,0 +1,65 @@
+//! `synthetic_users_by_claim_count_full.csv` is written exactly as the sandbox's own file.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{generate, read_csv};
+
+/// The reference file from the Blue Button developer site, beside the repository.
+fn sandbox_file() -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/reference/bfd/sandbox/synthetic_users_by_claim_count_full.csv");
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("reference file {} is needed by this test: {e}", p.display()))
+}
+
+#[test]
+fn the_users_file_has_the_sandbox_files_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(tmp.path(), "o", &["--users", "300", "--formats", "csv"]);
+    let ours =
+        std::fs::read_to_string(out.join("synthetic_users_by_claim_count_full.csv")).unwrap();
+    let theirs = sandbox_file();
+    assert_eq!(ours.lines().next(), theirs.lines().next(), "header");
+    assert!(!ours.contains('\r'));
+    let lines: Vec<&str> = ours.lines().collect();
+    assert_eq!(*lines.last().unwrap(), ",,,,,,,,,,300");
+    let rows: Vec<Vec<&str>> = lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 300);
+    let mut prev = u64::MAX;
+    let (ch, carrier) = read_csv(&out.join("csv/carrier_claims.csv"));
+    let bene = ch.iter().position(|c| c == "bene_id").unwrap();
+    let mut carrier_by_bene: HashMap<String, u64> = HashMap::new();
+    for r in &carrier {
+        *carrier_by_bene
+            .entry(r[bene].trim_start_matches('-').to_string())
+            .or_default() += 1;
+    }
+    for r in &rows {
+        assert_eq!(r.len(), 11, "ten fields and a trailing comma");
+        assert_eq!(r[10], "");
+        assert!(r[0].starts_with("1999"), "unsigned BENE_ID: {}", r[0]);
+        let n: Vec<u64> = r[3..10].iter().map(|v| v.parse().unwrap()).collect();
+        assert!(n[0] <= prev, "sorted by total claim count, descending");
+        prev = n[0];
+        assert_eq!(
+            n[0],
+            n[2] + n[4] + n[6],
+            "total = carrier + inpatient + Part D"
+        );
+        assert_eq!(n[1], n[3] + n[5], "total lines = carrier + inpatient lines");
+        assert_eq!(
+            n[2],
+            carrier_by_bene.get(r[0]).copied().unwrap_or(0),
+            "carrier count of {}",
+            r[0]
+        );
+        let user: u64 = r[1].trim_start_matches("BBUser").parse().unwrap();
+        assert_eq!(r[2], format!("PW{user:05}!"));
+    }
+}
