@@ -344,20 +344,33 @@ pub struct EobContext<'a> {
     pub created: crate::value::Date,
 }
 
-/// Care team members collected from the header and lines: (provider value, role index).
+/// Care team members collected from the header and lines: (provider value, role index,
+/// whether the value is a UPIN rather than an NPI).
 struct Care {
-    members: Vec<(Value, usize)>,
+    members: Vec<(Value, usize, bool)>,
 }
 
 impl Care {
     fn seq(&mut self, v: Value, role: usize) -> Option<usize> {
+        self.add(v, role, false)
+    }
+
+    fn upin(&mut self, v: Value, role: usize) -> Option<usize> {
+        self.add(v, role, true)
+    }
+
+    fn add(&mut self, v: Value, role: usize, upin: bool) -> Option<usize> {
         if !present(&v) {
             return None;
         }
-        if let Some(i) = self.members.iter().position(|m| m.0 == v && m.1 == role) {
+        if let Some(i) = self
+            .members
+            .iter()
+            .position(|m| m.0 == v && m.1 == role && m.2 == upin)
+        {
             return Some(i + 1);
         }
-        self.members.push((v, role));
+        self.members.push((v, role, upin));
         Some(self.members.len())
     }
 }
@@ -397,7 +410,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     match t {
         ClaimType::Carrier | ClaimType::Dme => {
             care.seq(h.get(Col::RFR_PHYSN_NPI), REFERRING);
-            care.seq(h.get(Col::RFR_PHYSN_UPIN), REFERRING);
+            care.upin(h.get(Col::RFR_PHYSN_UPIN), REFERRING);
         }
         ClaimType::PartD => {
             care.seq(h.get(Col::PRSCRBR_ID), 6);
@@ -406,6 +419,9 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             care.seq(h.get(Col::AT_PHYSN_NPI), 1);
             care.seq(h.get(Col::OP_PHYSN_NPI), 2);
             care.seq(h.get(Col::OT_PHYSN_NPI), 3);
+            care.upin(h.get(Col::AT_PHYSN_UPIN), 1);
+            care.upin(h.get(Col::OP_PHYSN_UPIN), 2);
+            care.upin(h.get(Col::OT_PHYSN_UPIN), 3);
         }
     }
     let lines: Vec<Row<'_>> = c.lines.iter().flat_map(|l| l.iter()).collect();
@@ -416,6 +432,11 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             ClaimType::Dme => care.seq(l.get(Col::PRVDR_NPI), PERFORMING),
             _ => care.seq(l.get(Col::RNDRNG_PHYSN_NPI), PERFORMING),
         };
+        let a = a.or_else(|| match t {
+            ClaimType::Carrier => care.upin(l.get(Col::PRF_PHYSN_UPIN), PERFORMING),
+            ClaimType::Dme => None,
+            _ => care.upin(l.get(Col::RNDRNG_PHYSN_UPIN), PERFORMING),
+        });
         let b = if t == ClaimType::Carrier {
             care.seq(l.get(Col::ORG_NPI_NUM), PRIMARY)
         } else {
@@ -728,7 +749,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
 
     // careTeam
     let ct = j.arr("careTeam");
-    for (i, (v, role)) in care.members.iter().enumerate() {
+    for (i, (v, role, upin)) in care.members.iter().enumerate() {
         let m = j.begin();
         let line = if *role == PERFORMING {
             member_line(i)
@@ -761,13 +782,23 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         j.int("sequence", i as i64 + 1);
         let p = j.obj("provider");
         let id = j.obj("identifier");
-        concept(
-            &mut j,
-            "type",
-            C4BB_IDENTIFIER,
-            "npi",
-            "National Provider Identifier",
-        );
+        if *upin {
+            concept(
+                &mut j,
+                "type",
+                "http://terminology.hl7.org/CodeSystem/v2-0203",
+                "UPIN",
+                "Medicare/CMS (formerly HCFA)'s Universal Physician Identification numbers",
+            );
+        } else {
+            concept(
+                &mut j,
+                "type",
+                C4BB_IDENTIFIER,
+                "npi",
+                "National Provider Identifier",
+            );
+        }
         put(&mut j, "value", v);
         j.end(id);
         j.end(p);
