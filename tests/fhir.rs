@@ -81,6 +81,48 @@ fn check_rules(v: &Json, at: &str) {
     }
 }
 
+/// Inside one EOB, every sequence an item points at exists, and contained ids are unique and
+/// resolve.
+fn check_eob_links(e: &Json) {
+    let id = e["id"].as_str().unwrap_or("?");
+    let seqs = |k: &str| -> BTreeSet<u64> {
+        e[k].as_array()
+            .map(|a| a.iter().map(|x| x["sequence"].as_u64().unwrap()).collect())
+            .unwrap_or_default()
+    };
+    let (care, dx, info) = (seqs("careTeam"), seqs("diagnosis"), seqs("supportingInfo"));
+    for (k, set) in [
+        ("careTeam", &care),
+        ("diagnosis", &dx),
+        ("supportingInfo", &info),
+    ] {
+        let n = e[k].as_array().map_or(0, Vec::len);
+        assert_eq!(set.len(), n, "{id}: {k} sequences repeat");
+    }
+    let contained: Vec<&str> = e["contained"]
+        .as_array()
+        .map(|a| a.iter().map(|c| c["id"].as_str().unwrap()).collect())
+        .unwrap_or_default();
+    let unique: BTreeSet<&&str> = contained.iter().collect();
+    assert_eq!(unique.len(), contained.len(), "{id}: contained ids repeat");
+    for item in e["item"].as_array().expect("items") {
+        for (k, set) in [
+            ("careTeamSequence", &care),
+            ("diagnosisSequence", &dx),
+            ("informationSequence", &info),
+        ] {
+            for s in item[k].as_array().into_iter().flatten() {
+                assert!(set.contains(&s.as_u64().unwrap()), "{id}: {k} {s} dangles");
+            }
+        }
+    }
+    let text = e.to_string();
+    for part in text.split("\"reference\":\"#").skip(1) {
+        let r = &part[..part.find('"').unwrap()];
+        assert!(contained.contains(&r), "{id}: #{r} is not contained");
+    }
+}
+
 const PREFIX: [(&str, &str, &str); 8] = [
     (
         "CARRIER",
@@ -190,6 +232,7 @@ fn generated_fhir_is_valid_r4_and_consistent() {
     }
     let mut seen_types = BTreeSet::new();
     for e in &eobs {
+        check_eob_links(e);
         let id = e["id"].as_str().unwrap();
         let pid = e["patient"]["reference"]
             .as_str()
@@ -347,6 +390,22 @@ fn fhir_output_does_not_depend_on_threads() {
     assert_eq!(fhir(&a), fhir(&b));
 }
 
+#[test]
+fn patient_fhir_prints_the_bundle_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(tmp.path(), "o", &["--users", "12", "--formats", "bundles"]);
+    let o = common::bbgen(&["patient", "BBUser00005", "--users", "12", "--fhir"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ds = Dataset::new(Options {
+        users: 12,
+        ..Options::default()
+    })
+    .unwrap();
+    let id = ds.beneficiary(5).bene_id;
+    let file = std::fs::read(out.join(format!("fhir/bundles/{id}.json"))).unwrap();
+    assert_eq!(o.stdout, file);
+}
+
 // ---- Reference coverage -----------------------------------------------------------------
 
 /// (path, url-or-system) pairs of the reference that bbgen deliberately does not write, with
@@ -431,10 +490,18 @@ fn full_claim(t: ClaimType, bene_id: i64) -> Claim {
     header.set(bbgen::schema::Col::BENE_ID, Value::Int(bene_id));
     let lines = t.line_table().map(|lt| {
         let mut l = Lines::new(lt);
-        for _ in 0..2 {
+        for k in 0..2 {
             let mut line = l.push();
             for (n, c) in lt.columns.iter().enumerate() {
                 line.set(c.col, fill(c, n));
+            }
+            for c in [
+                bbgen::schema::Col::LINE_NUM,
+                bbgen::schema::Col::CLM_LINE_NUM,
+            ] {
+                if lt.position(c).is_some() {
+                    line.set(c, Value::Int(k + 1));
+                }
             }
         }
         l
@@ -484,6 +551,8 @@ fn reference_paths_urls_and_systems_are_all_written() {
     let r = Renderer::new(&opts);
     let b = full_beneficiary(&ds);
     let mut report = Vec::new();
+    // Every resource built from fully filled records, for the R4 checker below.
+    let mut all = Vec::new();
     for (t, file) in [
         (ClaimType::Carrier, "eobReadCarrier.json"),
         (ClaimType::Inpatient, "eobReadInpatient.json"),
@@ -496,8 +565,11 @@ fn reference_paths_urls_and_systems_are_all_written() {
     ] {
         let mut out = Vec::new();
         r.eob(&mut out, &full_claim(t, b.bene_id));
+        all.extend_from_slice(&out);
+        all.push(b'\n');
         let v: Json = serde_json::from_slice(&out).expect("EOB JSON");
         check_rules(&v, t.name());
+        check_eob_links(&v);
         let mut ours = BTreeSet::new();
         pairs(&v, "", &mut ours);
         for m in missing(&reference_pairs(file), &ours) {
@@ -507,6 +579,8 @@ fn reference_paths_urls_and_systems_are_all_written() {
     let mut ours = BTreeSet::new();
     let mut out = Vec::new();
     r.patient(&mut out, &b);
+    all.extend_from_slice(&out);
+    all.push(b'\n');
     pairs(&serde_json::from_slice(&out).unwrap(), "", &mut ours);
     for m in missing(&reference_pairs("patientRead.json"), &ours) {
         report.push(format!("patient: {m}"));
@@ -515,6 +589,8 @@ fn reference_paths_urls_and_systems_are_all_written() {
     for p in ['a', 'b', 'c', 'd'] {
         let mut out = Vec::new();
         r.coverage(&mut out, &b, p);
+        all.extend_from_slice(&out);
+        all.push(b'\n');
         let v: Json = serde_json::from_slice(&out).unwrap();
         check_rules(&v, "coverage");
         pairs(&v, "", &mut ours);
@@ -534,5 +610,17 @@ fn reference_paths_urls_and_systems_are_all_written() {
         report.is_empty(),
         "reference paths missing from bbgen's output:\n{}",
         report.join("\n")
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("full.ndjson");
+    if let Some(d) = std::env::var_os("BBGEN_FHIR_DUMP") {
+        std::fs::write(d, &all).unwrap();
+    }
+    std::fs::write(&path, &all).unwrap();
+    let o = run_checker(&[&path]);
+    assert!(
+        o.status.success(),
+        "FHIR checker rejected resources built from full records: {}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

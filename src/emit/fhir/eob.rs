@@ -135,7 +135,14 @@ fn extension(j: &mut J<'_>, e: &Ext, row: &Row<'_>) {
         ExtKind::Coding => {
             let o = j.obj("valueCoding");
             j.str_parts("system", &[VARS, e.var]);
-            put(j, "code", &v);
+            match (v, scale_of(row.table, e.col)) {
+                (Value::Int(i), s) if s > 0 => {
+                    let mut t = Vec::with_capacity(24);
+                    super::json::push_number(&mut t, i, s);
+                    j.str("code", std::str::from_utf8(&t).unwrap_or(""));
+                }
+                _ => put(j, "code", &v),
+            }
             if let Some(d) = v.as_str().and_then(|s| ccw_display(e.col, s.trim())) {
                 j.str("display", d);
             }
@@ -511,7 +518,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             }
             let o = j.begin();
             j.str("resourceType", "Observation");
-            write_line_obs_id(&mut j, "id", "", line_number(l, n));
+            write_line_obs_id(&mut j, "id", "", n as i64 + 1);
             j.str("status", "unknown");
             let cd = j.obj("code");
             let a = j.arr("coding");
@@ -846,7 +853,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
                 "Hematocrit / Hemoglobin Test Results",
             );
             let r = j.obj("valueReference");
-            write_line_obs_id(&mut j, "reference", "#", line_number(l, n));
+            write_line_obs_id(&mut j, "reference", "#", n as i64 + 1);
             j.end(r);
             j.end(m);
         }
