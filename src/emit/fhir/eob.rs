@@ -67,7 +67,7 @@ fn put(j: &mut J<'_>, k: &str, v: &Value) {
         Value::Str(_) | Value::Text(_) => j.str(k, v.as_str().unwrap_or("")),
         Value::Int(i) => {
             let mut b = itoa::Buffer::new();
-            j.str(k, b.format(*i));
+            j.lit(k, b.format(*i));
         }
         Value::Date(d) => j.date(k, *d),
     }
@@ -102,9 +102,9 @@ fn coding(j: &mut J<'_>, system: &[&str], code: &Value, display: Option<&str>) {
 /// A coding with a fixed code.
 fn coding_str(j: &mut J<'_>, system: &str, code: &str, display: &str) {
     let m = j.begin();
-    j.str("system", system);
-    j.str("code", code);
-    j.str("display", display);
+    j.lit("system", system);
+    j.lit("code", code);
+    j.lit("display", display);
     j.end(m);
 }
 
@@ -205,7 +205,7 @@ fn money(j: &mut J<'_>, k: &str, cents: Option<i64>, scale: u16) {
     if let Some(c) = cents {
         let o = j.obj(k);
         j.dec("value", c, scale);
-        j.str("currency", "USD");
+        j.lit("currency", "USD");
         j.end(o);
     }
 }
@@ -223,9 +223,9 @@ fn adjudication(j: &mut J<'_>, a: &Adj, row: &Row<'_>, ext: Option<(&Ext, &Row<'
     coding_str(j, a.category.system, a.category.code, a.category.display);
     if !a.var.is_empty() {
         let o = j.begin();
-        j.str("system", BB_ADJ);
+        j.lit("system", BB_ADJ);
         j.str_parts("code", &[VARS, a.var]);
-        j.str("display", a.label);
+        j.lit("display", a.label);
         j.end(o);
     }
     j.end_arr(arr);
@@ -411,8 +411,19 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     let bene = h.get(Col::BENE_ID);
 
     // Care team: header members first, then line members, in order of appearance.
+    let lines = LinesView(c.lines.as_ref());
+    let mut sc = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    sc.clear();
+    let Scratch {
+        members,
+        line_care,
+        line_info,
+        line_dx,
+        dx_codes,
+        bene: bene_buf,
+    } = &mut sc;
     let mut care = Care {
-        members: Vec::new(),
+        members: std::mem::take(members),
     };
     match t {
         ClaimType::Carrier | ClaimType::Dme => {
@@ -431,9 +442,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             care.upin(h.get(Col::OT_PHYSN_UPIN), 3);
         }
     }
-    let lines: Vec<Row<'_>> = c.lines.iter().flat_map(|l| l.iter()).collect();
-    let mut line_care: Vec<[Option<usize>; 2]> = Vec::with_capacity(lines.len());
-    for l in &lines {
+    for l in lines.iter() {
         let a = match t {
             ClaimType::Carrier => care.seq(l.get(Col::PRF_PHYSN_NPI), PERFORMING),
             ClaimType::Dme => care.seq(l.get(Col::PRVDR_NPI), PERFORMING),
@@ -452,23 +461,23 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         line_care.push([a, b]);
     }
     // The first line that names each member gives its qualification and extensions.
-    let member_line = |i: usize| -> Option<&Row<'_>> {
+    let member_line = |i: usize| -> Option<Row<'_>> {
         line_care
             .iter()
             .position(|lc| lc.contains(&Some(i + 1)))
-            .map(|p| &lines[p])
+            .map(|p| lines.get(p))
     };
 
     let mut j = J { out };
     let top = j.doc();
-    j.str("resourceType", "ExplanationOfBenefit");
+    j.lit("resourceType", "ExplanationOfBenefit");
     {
         j.out.extend_from_slice(b",\"id\":\"");
         write_id(j.out, c);
         j.out.push(b'"');
     }
     let m = j.obj("meta");
-    j.str("lastUpdated", ctx.last_updated);
+    j.lit("lastUpdated", ctx.last_updated);
     let a = j.arr("profile");
     j.elem_str(sp.profile);
     j.end_arr(a);
@@ -478,8 +487,8 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     let contained = j.arr("contained");
     if institutional && (present(&h.get(Col::PRVDR_NUM)) || present(&h.get(Col::ORG_NPI_NUM))) {
         let o = j.begin();
-        j.str("resourceType", "Organization");
-        j.str("id", "provider-org");
+        j.lit("resourceType", "Organization");
+        j.lit("id", "provider-org");
         let m = j.obj("meta");
         let a = j.arr("profile");
         j.elem_str("http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Organization");
@@ -500,7 +509,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
                 let i = j.begin();
                 concept(&mut j, "type", sys, code, "");
                 if let Some(s) = system {
-                    j.str("system", s);
+                    j.lit("system", s);
                 }
                 put(&mut j, "value", &v);
                 j.end(i);
@@ -512,14 +521,15 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     }
     if professional {
         for (n, l) in lines.iter().enumerate() {
+            let l = &l;
             let v = l.get(Col::LINE_HCT_HGB_RSLT_NUM);
             if !present(&v) {
                 continue;
             }
             let o = j.begin();
-            j.str("resourceType", "Observation");
+            j.lit("resourceType", "Observation");
             write_line_obs_id(&mut j, "id", "", n as i64 + 1);
-            j.str("status", "unknown");
+            j.lit("status", "unknown");
             let cd = j.obj("code");
             let a = j.arr("coding");
             let ty = l.get(Col::LINE_HCT_HGB_TYPE_CD);
@@ -574,7 +584,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         let i = j.begin();
         concept(&mut j, "type", C4BB_IDENTIFIER, "uc", "Unique Claim ID");
         if system.is_empty() {
-            j.str(
+            j.lit(
                 "system",
                 "https://bluebutton.cms.gov/resources/identifier/claim-group",
             );
@@ -587,7 +597,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     j.end_arr(ids);
 
     let cancelled = matches!(h.get(Col::FINAL_ACTION).as_str().map(str::trim), Some("N"));
-    j.str("status", if cancelled { "cancelled" } else { "active" });
+    j.lit("status", if cancelled { "cancelled" } else { "active" });
 
     let ty = j.obj("type");
     let a = j.arr("coding");
@@ -598,11 +608,11 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         &h.get(Col::NCH_CLM_TYPE_CD),
     );
     let m = j.begin();
-    j.str(
+    j.lit(
         "system",
         "https://bluebutton.cms.gov/resources/codesystem/eob-type",
     );
-    j.str("code", sp.eob_type);
+    j.lit("code", sp.eob_type);
     j.end(m);
     coding_str(
         &mut j,
@@ -616,17 +626,17 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         let st = j.obj("subType");
         let a = j.arr("coding");
         let m = j.begin();
-        j.str(
+        j.lit(
             "system",
             "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBInstitutionalClaimSubType",
         );
-        j.str("code", code);
+        j.lit("code", code);
         j.end(m);
         j.end_arr(a);
-        j.str("text", text);
+        j.lit("text", text);
         j.end(st);
     }
-    j.str("use", "claim");
+    j.lit("use", "claim");
     let p = j.obj("patient");
     j.out.extend_from_slice(b"\"reference\":\"Patient/");
     write_value(j.out, &bene);
@@ -663,7 +673,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     j.date("created", created);
     let ins = j.obj("insurer");
     let i = j.obj("identifier");
-    j.str("value", "CMS");
+    j.lit("value", "CMS");
     j.end(i);
     j.end(ins);
 
@@ -682,9 +692,9 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         }
         ClaimType::Dme => {
             if let Some(v) = lines.iter().map(|l| l.get(Col::PRVDR_NPI)).find(present) {
-                j.str("type", "Practitioner");
+                j.lit("type", "Practitioner");
                 let i = j.obj("identifier");
-                j.str("system", NPI);
+                j.lit("system", NPI);
                 put(&mut j, "value", &v);
                 j.end(i);
             }
@@ -693,20 +703,20 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             let v = h.get(Col::SRVC_PRVDR_ID);
             if present(&v) {
                 let i = j.obj("identifier");
-                j.str("system", NPI);
+                j.lit("system", NPI);
                 put(&mut j, "value", &v);
                 j.end(i);
             }
         }
         _ => {
             if present(&h.get(Col::PRVDR_NUM)) || present(&h.get(Col::ORG_NPI_NUM)) {
-                j.str("reference", "#provider-org");
+                j.lit("reference", "#provider-org");
             }
         }
     }
     if j.written_since(pm) == before {
         // Nothing known about the provider: say so rather than omit a required element.
-        j.str("display", "Unknown");
+        j.lit("display", "Unknown");
     }
     j.end(pm);
 
@@ -751,7 +761,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         extensions(&mut j, std::slice::from_ref(&e), &h);
     }
     j.end(f);
-    j.str("outcome", "complete");
+    j.lit("outcome", "complete");
     put(&mut j, "disposition", &h.get(Col::CLM_DISP_CD));
 
     // careTeam
@@ -784,7 +794,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
                 }],
                 _ => &[],
             };
-            extensions(&mut j, ext, l);
+            extensions(&mut j, ext, &l);
         }
         j.int("sequence", i as i64 + 1);
         let p = j.obj("provider");
@@ -836,9 +846,10 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             seq += 1;
         }
     }
-    let mut line_info: Vec<Option<i64>> = vec![None; lines.len()];
+    line_info.resize(lines.len(), None);
     if professional {
         for (n, l) in lines.iter().enumerate() {
+            let l = &l;
             if !present(&l.get(Col::LINE_HCT_HGB_RSLT_NUM)) {
                 continue;
             }
@@ -861,7 +872,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     j.end_arr(si);
 
     // diagnosis
-    let mut dx_codes: Vec<Value> = Vec::new();
+
     let dg = j.arr("diagnosis");
     for d in &cols.dx {
         let v = h.get(d.code);
@@ -901,9 +912,10 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         );
     }
     // Line diagnoses (carrier, DME) not already on the claim.
-    let mut line_dx: Vec<Option<usize>> = vec![None; lines.len()];
+    line_dx.resize(lines.len(), None);
     if professional {
         for (n, l) in lines.iter().enumerate() {
+            let l = &l;
             let v = l.get(Col::LINE_ICD_DGNS_CD);
             if !present(&v) {
                 continue;
@@ -978,9 +990,8 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
             &h,
         );
     }
-    let mut b = Vec::with_capacity(24);
-    write_value(&mut b, &bene);
-    let bene_s = std::str::from_utf8(&b).unwrap_or("");
+    write_value(bene_buf, &bene);
+    let bene_s = std::str::from_utf8(bene_buf).unwrap_or("");
     j.str_parts("reference", &["Coverage/", sp.part, "-", bene_s]);
     j.end(cv);
     j.end(m);
@@ -992,6 +1003,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         pde_item(&mut j, sp, &h, care.members.is_empty());
     } else {
         for (n, l) in lines.iter().enumerate() {
+            let l = &l;
             line_item(
                 &mut j,
                 sp,
@@ -1057,12 +1069,12 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         let ty = j.obj("type");
         let a = j.arr("coding");
         let c = j.begin();
-        j.str(
+        j.lit(
             "system",
             "https://bluebutton.cms.gov/resources/codesystem/benefit-balance",
         );
         j.str_parts("code", &[VARS, b.var]);
-        j.str("display", b.label);
+        j.lit("display", b.label);
         j.end(c);
         j.end_arr(a);
         j.end(ty);
@@ -1081,6 +1093,52 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     }
     j.end_arr(bb);
     j.end(top);
+    sc.members = care.members;
+    SCRATCH.with(|s| *s.borrow_mut() = sc);
+}
+
+/// Per-thread buffers reused from one EOB to the next.
+#[derive(Default)]
+struct Scratch {
+    members: Vec<(Value, usize, bool)>,
+    line_care: Vec<[Option<usize>; 2]>,
+    line_info: Vec<Option<i64>>,
+    line_dx: Vec<Option<usize>>,
+    dx_codes: Vec<Value>,
+    bene: Vec<u8>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.members.clear();
+        self.line_care.clear();
+        self.line_info.clear();
+        self.line_dx.clear();
+        self.dx_codes.clear();
+        self.bene.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// The lines of a claim (none for Part D), by index without collecting them.
+#[derive(Clone, Copy)]
+struct LinesView<'a>(Option<&'a crate::model::Lines>);
+
+impl<'a> LinesView<'a> {
+    fn len(self) -> usize {
+        self.0.map_or(0, |l| l.len())
+    }
+
+    fn get(self, i: usize) -> Row<'a> {
+        self.0.expect("a line table").get(i)
+    }
+
+    fn iter(self) -> impl Iterator<Item = Row<'a>> {
+        self.0.into_iter().flat_map(|l| l.iter())
+    }
 }
 
 fn m_pos(m: super::json::Mark) -> usize {
@@ -1119,12 +1177,12 @@ fn info_category(j: &mut J<'_>, cat: Option<(&str, &str)>, var: &str, label: &st
     }
     if !var.is_empty() {
         let m = j.begin();
-        j.str(
+        j.lit(
             "system",
             "https://bluebutton.cms.gov/resources/codesystem/information",
         );
         j.str_parts("code", &[VARS, var]);
-        j.str("display", label);
+        j.lit("display", label);
         j.end(m);
     }
     j.end_arr(a);
@@ -1166,9 +1224,9 @@ fn supporting_info(j: &mut J<'_>, inf: &Info, h: &Row<'_>, seq: i64) -> bool {
         InfoValue::Pints => {
             let q = j.obj("valueQuantity");
             number(j, "value", &v, scale_of(h.table, inf.col));
-            j.str("unit", "pint");
-            j.str("system", UCUM);
-            j.str("code", "[pt_us]");
+            j.lit("unit", "pint");
+            j.lit("system", UCUM);
+            j.lit("code", "[pt_us]");
             j.end(q);
         }
     }
@@ -1315,9 +1373,9 @@ fn line_item(
     if present(&ndc) {
         let a = j.arr("extension");
         let e = j.begin();
-        j.str("url", NDC);
+        j.lit("url", NDC);
         let vc = j.obj("valueCoding");
-        j.str("system", NDC);
+        j.lit("system", NDC);
         put(j, "code", &ndc);
         j.end(vc);
         j.end(e);
@@ -1349,7 +1407,7 @@ fn line_item(
             let c = j.begin();
             let a = j.arr("coding");
             let e = j.begin();
-            j.str("system", HCPCS);
+            j.lit("system", HCPCS);
             put(j, "version", &version);
             put(j, "code", &v);
             j.end(e);

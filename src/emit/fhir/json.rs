@@ -109,6 +109,23 @@ impl J<'_> {
         push_str(self.out, v);
     }
 
+    /// A string member from a trusted constant (no surrounding spaces, nothing to escape):
+    /// code systems, codes and labels of the mapping tables. Nothing if empty.
+    #[inline]
+    pub fn lit(&mut self, k: &str, v: &str) {
+        if v.is_empty() {
+            return;
+        }
+        debug_assert!(
+            v.trim() == v && !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "not a plain literal: {v:?}"
+        );
+        self.key(k);
+        self.out.push(b'"');
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
+    }
+
     /// A string array element.
     #[inline]
     pub fn elem_str(&mut self, v: &str) {

@@ -242,8 +242,8 @@ impl Emitter for FhirNdjson {
         let r = Renderer::new(ctx.options);
         let n_claims: usize = chunk.entries.iter().map(|(_, c)| c.len()).sum();
         let mut pat = Vec::with_capacity(chunk.entries.len() * 4096);
-        let mut cov = Vec::with_capacity(chunk.entries.len() * 4 * 4096);
-        let mut eobs = Vec::with_capacity(n_claims * 6144);
+        let mut cov = Vec::with_capacity(chunk.entries.len() * 4 * 8192);
+        let mut eobs = Vec::with_capacity(n_claims * 2048);
         let (mut n_cov, mut n_eob) = (0u64, 0u64);
         for (b, claims) in &chunk.entries {
             r.patient(&mut pat, b);
@@ -298,5 +298,49 @@ impl Emitter for FhirBundles {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Dataset;
+
+    /// Rendering speed alone (run with `--release -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn render_throughput() {
+        let opts = Options {
+            users: 640,
+            ..Options::default()
+        };
+        let ds = Dataset::new(opts.clone()).unwrap();
+        let chunks: Vec<_> = (0..10).map(|k| ds.chunk(k * 64..(k + 1) * 64)).collect();
+        let r = Renderer::new(&opts);
+        let mut out = Vec::with_capacity(256 << 20);
+        let mut t = std::time::Instant::now();
+        for pass in 0..2 {
+            if pass == 1 {
+                out.clear();
+                t = std::time::Instant::now();
+            }
+            for c in &chunks {
+                for (b, claims) in c {
+                    r.patient(&mut out, b);
+                    for p in parts(b) {
+                        r.coverage(&mut out, b, p);
+                    }
+                    for cl in claims {
+                        r.eob(&mut out, cl);
+                    }
+                }
+            }
+        }
+        let s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "{} MB in {s:.3} s: {:.0} MB/s",
+            out.len() >> 20,
+            out.len() as f64 / s / 1e6
+        );
     }
 }

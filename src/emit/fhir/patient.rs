@@ -68,7 +68,7 @@ fn put(j: &mut J<'_>, k: &str, v: &Value) {
         Value::Null => {}
         Value::Int(i) => {
             let mut b = itoa::Buffer::new();
-            j.str(k, b.format(*i));
+            j.lit(k, b.format(*i));
         }
         Value::Date(d) => j.date(k, *d),
         _ => j.str(k, v.as_str().unwrap_or("")),
@@ -98,9 +98,11 @@ fn ext_col(j: &mut J<'_>, b: &Beneficiary, var: &str, col: Col) {
 
 /// Monthly extensions `<var>01` … `<var>12` (or `<var>_01` with `sep`).
 fn ext_monthly(j: &mut J<'_>, b: &Beneficiary, var: &str, sep: &str, cols: &[Col; 12]) {
+    const MM: [&str; 12] = [
+        "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+    ];
     for (m, col) in cols.iter().enumerate() {
-        let mm = format!("{sep}{:02}", m + 1);
-        ext_coding(j, &[VARS, var, &mm], *col, &b.record.get(*col));
+        ext_coding(j, &[VARS, var, sep, MM[m]], *col, &b.record.get(*col));
     }
 }
 
@@ -111,14 +113,14 @@ fn ext_year(j: &mut J<'_>, b: &Beneficiary) {
         j.str_parts("url", &[VARS, "rfrnc_yr"]);
         let mut s = Vec::new();
         write_value(&mut s, &y);
-        j.str("valueDate", std::str::from_utf8(&s).unwrap_or(""));
+        j.lit("valueDate", std::str::from_utf8(&s).unwrap_or(""));
         j.end(m);
     }
 }
 
 fn meta(j: &mut J<'_>, last_updated: &str, profile: &str) {
     let m = j.obj("meta");
-    j.str("lastUpdated", last_updated);
+    j.lit("lastUpdated", last_updated);
     let a = j.arr("profile");
     j.elem_str(profile);
     j.end_arr(a);
@@ -130,10 +132,10 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     let r = &b.record;
     let mut j = J { out };
     let top = j.doc();
-    j.str("resourceType", "Patient");
+    j.lit("resourceType", "Patient");
     let mut id = itoa::Buffer::new();
     let id = id.format(b.bene_id);
-    j.str("id", id);
+    j.lit("id", id);
     meta(
         &mut j,
         last_updated,
@@ -153,35 +155,35 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     let ea = j.arr("extension");
     if let Some(code) = snomed {
         let m = j.begin();
-        j.str(
+        j.lit(
             "url",
             "http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex",
         );
-        j.str("valueCode", code);
+        j.lit("valueCode", code);
         j.end(m);
     }
     ext_col(&mut j, b, "race", Col::BENE_RACE_CD);
     {
         let m = j.begin();
-        j.str(
+        j.lit(
             "url",
             "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
         );
         let a = j.arr("extension");
         let e = j.begin();
-        j.str("url", "ombCategory");
+        j.lit("url", "ombCategory");
         let c = j.obj("valueCoding");
-        j.str(
+        j.lit(
             "system",
             "http://terminology.hl7.org/CodeSystem/v3-NullFlavor",
         );
-        j.str("code", "UNK");
-        j.str("display", "Unknown");
+        j.lit("code", "UNK");
+        j.lit("display", "Unknown");
         j.end(c);
         j.end(e);
         let e = j.begin();
-        j.str("url", "text");
-        j.str("valueString", "Unknown");
+        j.lit("url", "text");
+        j.lit("valueString", "Unknown");
         j.end(e);
         j.end_arr(a);
         j.end(m);
@@ -199,27 +201,27 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         let c = j.begin();
         let x = j.arr("extension");
         let e = j.begin();
-        j.str(
+        j.lit(
             "url",
             "https://bluebutton.cms.gov/resources/codesystem/identifier-currency",
         );
         let v = j.obj("valueCoding");
-        j.str(
+        j.lit(
             "system",
             "https://bluebutton.cms.gov/resources/codesystem/identifier-currency",
         );
-        j.str("code", "current");
-        j.str("display", "Current");
+        j.lit("code", "current");
+        j.lit("display", "Current");
         j.end(v);
         j.end(e);
         j.end_arr(x);
-        j.str("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
-        j.str("code", "MC");
-        j.str("display", "Patient's Medicare number");
+        j.lit("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
+        j.lit("code", "MC");
+        j.lit("display", "Patient's Medicare number");
         j.end(c);
         j.end_arr(a);
         j.end(t);
-        j.str("system", "http://hl7.org/fhir/sid/us-mbi");
+        j.lit("system", "http://hl7.org/fhir/sid/us-mbi");
         put(&mut j, "value", &mbi);
         let from = r.get(Col::EFCTV_BGN_DT);
         if present(&from) {
@@ -234,20 +236,20 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     let t = j.obj("type");
     let a = j.arr("coding");
     let c = j.begin();
-    j.str("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
-    j.str("code", "MB");
-    j.str("display", "Member Number");
+    j.lit("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
+    j.lit("code", "MB");
+    j.lit("display", "Member Number");
     j.end(c);
     j.end_arr(a);
     j.end(t);
     j.str_parts("system", &[VARS, "bene_id"]);
-    j.str("value", id);
+    j.lit("value", id);
     j.end(m);
     j.end_arr(ids);
 
     let na = j.arr("name");
     let n = j.begin();
-    j.str("use", "usual");
+    j.lit("use", "usual");
     put(&mut j, "family", &r.get(Col::BENE_SRNM_NAME));
     let g = j.arr("given");
     for col in [Col::BENE_GVN_NAME, Col::BENE_MDL_NAME] {
@@ -258,11 +260,11 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     j.end_arr(g);
     if j.out.ends_with(b"\"usual\"") {
         // A name with no parts is no name.
-        j.str("text", "Unknown");
+        j.lit("text", "Unknown");
     }
     j.end(n);
     j.end_arr(na);
-    j.str("gender", gender);
+    j.lit("gender", gender);
     put(&mut j, "birthDate", &r.get(Col::BENE_BIRTH_DT));
     put(&mut j, "deceasedDateTime", &r.get(Col::DEATH_DT));
     let aa = j.arr("address");
@@ -326,7 +328,7 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     let m = monthly();
     let mut j = J { out };
     let top = j.doc();
-    j.str("resourceType", "Coverage");
+    j.lit("resourceType", "Coverage");
     let mut idb = itoa::Buffer::new();
     let id = idb.format(b.bene_id);
     let p = [part as u8];
@@ -396,12 +398,12 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
         Value::Int(i) => i != 0,
         v => v.as_str().is_some_and(|s| !matches!(s.trim(), "" | "0")),
     };
-    j.str("status", if ended { "cancelled" } else { "active" });
+    j.lit("status", if ended { "cancelled" } else { "active" });
     let t = j.obj("type");
     let a = j.arr("coding");
     let c = j.begin();
-    j.str("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode");
-    j.str("code", "SUBSIDIZ");
+    j.lit("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode");
+    j.lit("code", "SUBSIDIZ");
     j.end(c);
     j.end_arr(a);
     j.end(t);
@@ -413,12 +415,12 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     let rel = j.obj("relationship");
     let a = j.arr("coding");
     let c = j.begin();
-    j.str(
+    j.lit(
         "system",
         "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
     );
-    j.str("code", "self");
-    j.str("display", "Self");
+    j.lit("code", "self");
+    j.lit("display", "Self");
     j.end(c);
     j.end_arr(a);
     j.end(rel);
@@ -437,7 +439,7 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     let pa = j.arr("payor");
     let pe = j.begin();
     let i = j.obj("identifier");
-    j.str("value", "Centers for Medicare and Medicaid Services");
+    j.lit("value", "Centers for Medicare and Medicaid Services");
     j.end(i);
     j.end(pe);
     j.end_arr(pa);
@@ -459,16 +461,16 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
         let t = j.obj("type");
         let a = j.arr("coding");
         let c = j.begin();
-        j.str(
+        j.lit(
             "system",
             "http://terminology.hl7.org/CodeSystem/coverage-class",
         );
-        j.str("code", code);
-        j.str("display", display);
+        j.lit("code", code);
+        j.lit("display", display);
         j.end(c);
         j.end_arr(a);
         j.end(t);
-        j.str("value", value);
+        j.lit("value", value);
         j.end(e);
     }
     j.end_arr(ca);
