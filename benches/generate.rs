@@ -55,9 +55,11 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
         entries: ds.chunk(640..704),
     };
     let dir = std::env::temp_dir();
+    let buffers = bbgen::emit::BufferPool::default();
     let ctx = RenderContext {
         options: ds.options(),
         dir: &dir,
+        buffers: &buffers,
     };
     b.counter(divan::counter::ItemsCount::new(64u32))
         .bench_local(|| {
@@ -65,7 +67,9 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
             let mut files = Vec::new();
             e.render(&ctx, &chunk, &mut parts, &mut files)
                 .expect("renders");
-            parts
+            for b in parts.into_iter().filter_map(|p| p.into_bytes()) {
+                buffers.give(b);
+            }
         });
 }
 

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod cli;
+pub mod codes;
 pub mod deal;
 pub mod emit;
 pub mod generate;

@@ -19,7 +19,7 @@ use std::time::Instant;
 use crate::dataset::{BLOCK, Dataset, Options};
 use crate::emit::manifest::{FileEntry, Manifest, ManifestOptions};
 use crate::emit::users::{self, UserTally};
-use crate::emit::{Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv};
+use crate::emit::{BufferPool, Chunk, Emitter, Part, RenderContext, Stream, WrittenFile, csv};
 use crate::sink::{Compression, Sink};
 
 /// Output formats.
@@ -250,9 +250,11 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     let room = Condvar::new();
     let abort = AtomicBool::new(false);
     let window = WINDOW_PER_THREAD * cfg.threads as u64;
+    let buffers = BufferPool::default();
     let ctx = RenderContext {
         options: &cfg.options,
         dir,
+        buffers: &buffers,
     };
     let mut tallies = Vec::with_capacity((users.end - users.start) as usize);
     let mut files: Vec<WrittenFile> = Vec::new();
@@ -311,7 +313,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
             pending.insert(c, r);
             while let Some(r) = pending.remove(&expect) {
                 for (sink, part) in sinks.iter_mut().zip(r.parts) {
-                    if let Err(e) = sink.write(part) {
+                    if let Err(e) = sink.write(part, &buffers) {
                         return fail(io_err("cannot write", &dir.join(sink.path()), e));
                     }
                 }
@@ -430,7 +432,7 @@ fn render_chunk(
         e.render(ctx, &chunk, &mut parts, &mut files)?;
     }
     for (part, stream) in parts.iter_mut().zip(streams) {
-        Sink::prepare(part, stream, compress)?;
+        Sink::prepare(part, stream, compress, ctx.buffers)?;
     }
     let tallies = chunk
         .entries

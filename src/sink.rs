@@ -10,7 +10,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::emit::manifest::{FileEntry, hex};
-use crate::emit::{Part, PartData, Stream, StreamKind};
+use crate::emit::{BufferPool, Part, PartData, Stream, StreamKind};
 
 /// Compression of text outputs (CSV, NDJSON, RIF).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,11 +125,18 @@ impl Sink {
         })
     }
 
-    /// Worker-side preparation of a part for `stream`: compression of text.
-    pub fn prepare(part: &mut Part, stream: &Stream, compress: Compression) -> io::Result<()> {
+    /// Worker-side preparation of a part for `stream`: compression of text (the plain
+    /// buffer goes back to the pool).
+    pub fn prepare(
+        part: &mut Part,
+        stream: &Stream,
+        compress: Compression,
+        pool: &BufferPool,
+    ) -> io::Result<()> {
         let compress = effective(stream, compress);
         if let (PartData::Bytes(b), true) = (&mut part.data, compress != Compression::None) {
-            *b = compress.compress(b)?;
+            let packed = compress.compress(b)?;
+            pool.give(std::mem::replace(b, packed));
         }
         Ok(())
     }
@@ -139,11 +146,15 @@ impl Sink {
         &self.path
     }
 
-    /// Appends a part.
-    pub fn write(&mut self, part: Part) -> io::Result<()> {
+    /// Appends a part; its buffer goes back to the pool.
+    pub fn write(&mut self, part: Part, pool: &BufferPool) -> io::Result<()> {
         self.rows += part.rows;
         match (&mut self.writer, part.data) {
-            (Writer::Bytes(w), PartData::Bytes(b)) => w.write_all(&b),
+            (Writer::Bytes(w), PartData::Bytes(b)) => {
+                w.write_all(&b)?;
+                pool.give(b);
+                Ok(())
+            }
             #[cfg(feature = "parquet")]
             (Writer::Parquet(w), PartData::Batch(b)) => w.write(&b).map_err(io::Error::other),
             #[cfg(feature = "parquet")]

@@ -50,13 +50,13 @@ impl Emitter for CsvTables {
 
     fn render(
         &self,
-        _ctx: &RenderContext<'_>,
+        ctx: &RenderContext<'_>,
         chunk: &Chunk,
         parts: &mut Vec<Part>,
         _files: &mut Vec<WrittenFile>,
     ) -> std::io::Result<()> {
         for &t in &self.tables {
-            let mut out = Vec::with_capacity(64 * 1024);
+            let mut out = ctx.buffers.take();
             let rows = for_each_row(chunk, t, |row| {
                 for (i, (c, v)) in t.columns.iter().zip(row.vals).enumerate() {
                     if i > 0 {
@@ -89,13 +89,13 @@ impl Emitter for Credentials {
 
     fn render(
         &self,
-        _ctx: &RenderContext<'_>,
+        ctx: &RenderContext<'_>,
         chunk: &Chunk,
         parts: &mut Vec<Part>,
         _files: &mut Vec<WrittenFile>,
     ) -> std::io::Result<()> {
         use crate::schema::Col;
-        let mut out = Vec::with_capacity(chunk.entries.len() * 80);
+        let mut out = ctx.buffers.take();
         let mut id = itoa::Buffer::new();
         for (b, _) in &chunk.entries {
             let r = &b.record;
