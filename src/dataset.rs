@@ -158,6 +158,15 @@ impl Dataset {
         })
     }
 
+    /// The same run with every deck dealt in order (slot `s` gets card `s`) instead of
+    /// shuffled: a test hook showing that the deal only moves claims between holders.
+    #[doc(hidden)]
+    pub fn with_identity_deal(mut self) -> Self {
+        let sizes = self.deck_sizes();
+        self.decks = std::array::from_fn(|t| Permutation::identity(sizes[t]));
+        self
+    }
+
     /// The options of this run.
     pub fn options(&self) -> &Options {
         &self.opts

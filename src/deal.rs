@@ -24,6 +24,7 @@ pub struct Permutation {
 
 #[derive(Clone, Debug)]
 enum How {
+    Identity,
     Exact(Vec<u32>),
     Feistel { half_bits: u32, keys: [u64; ROUNDS] },
 }
@@ -51,6 +52,16 @@ impl Permutation {
         Permutation { n, how }
     }
 
+    /// The identity permutation of `0..n` (slot `s` gets card `s`): a test hook that deals
+    /// the deck unshuffled.
+    #[doc(hidden)]
+    pub fn identity(n: u64) -> Permutation {
+        Permutation {
+            n,
+            how: How::Identity,
+        }
+    }
+
     /// Number of cards.
     pub fn len(&self) -> u64 {
         self.n
@@ -66,6 +77,7 @@ impl Permutation {
     pub fn apply(&self, s: u64) -> u64 {
         debug_assert!(s < self.n);
         match &self.how {
+            How::Identity => s,
             How::Exact(cards) => u64::from(cards[s as usize]),
             How::Feistel { half_bits, keys } => {
                 // Cycle-walking: the network permutes 0..2^(2h) ⊇ 0..n, so re-applying it until

@@ -1,9 +1,12 @@
-//! Seed data compiled into the binary from `seeds/`: calibration figures and places. Each file
+//! Seed data compiled into the binary from `seeds/`: calibration figures, places and the
+//! clinical scenarios claims are drawn from ([`clinical`]). Each file
 //! is parsed once, on first use; see `seeds/SOURCES.md` for where the figures come from.
 
 use std::sync::LazyLock;
 
 use crate::model::ClaimType;
+
+pub mod clinical;
 
 /// Calibration of one claim type (a row of `seeds/calibration.tsv`).
 #[derive(Clone, Copy, Debug)]

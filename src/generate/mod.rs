@@ -1,9 +1,9 @@
 //! Generators: pure functions from (options, index) to records.
 
 mod beneficiary;
-mod claim;
+pub mod claim;
 mod counts;
 
 pub use beneficiary::beneficiary;
-pub use claim::{claim, give_to};
+pub use claim::{ClaimTally, claim, give_to, providers, scenario_of};
 pub use counts::claim_counts;

@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use crate::codes::{self, CodeTable};
 use crate::model::{Claim, ClaimType};
 use crate::schema::{Col, Table};
 use crate::value::Value;
@@ -73,6 +74,11 @@ fn put(j: &mut J<'_>, k: &str, v: &Value) {
     }
 }
 
+/// The display of a coded value in a code table.
+fn table_display(t: &'static CodeTable, v: &Value) -> Option<&'static str> {
+    t.display(v.as_str()?.trim())
+}
+
 fn present(v: &Value) -> bool {
     match v {
         Value::Null => false,
@@ -119,7 +125,11 @@ fn concept(j: &mut J<'_>, k: &str, system: &str, code: &str, display: &str) {
 
 /// A Blue Button variable coding of a column value, with its CCW display.
 fn var_coding(j: &mut J<'_>, var: &str, col: Col, v: &Value) {
-    let d = v.as_str().and_then(|s| ccw_display(col, s.trim()));
+    let d = if col == Col::CLM_DRG_CD {
+        table_display(codes::ms_drg(), v)
+    } else {
+        v.as_str().and_then(|s| ccw_display(col, s.trim()))
+    };
     coding(j, &[VARS, var], v, d);
 }
 
@@ -956,10 +966,12 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
         let pc = j.obj("procedureCodeableConcept");
         let a = j.arr("coding");
         if icd9 {
-            coding(&mut j, &[ICD9CM], &v, None);
+            let d = table_display(codes::icd9pcs(), &v);
+            coding(&mut j, &[ICD9CM], &v, d);
         } else {
-            coding(&mut j, &[ICD10PCS], &v, None);
-            coding(&mut j, &[ICD10], &v, None);
+            let d = table_display(codes::icd10pcs(), &v);
+            coding(&mut j, &[ICD10PCS], &v, d);
+            coding(&mut j, &[ICD10], &v, d);
         }
         j.end_arr(a);
         j.end(pc);
@@ -1263,10 +1275,11 @@ fn diagnosis(
     let dc = j.obj("diagnosisCodeableConcept");
     let a = j.arr("coding");
     if is_icd9(version) {
-        coding(j, &[ICD9CM], code, None);
+        coding(j, &[ICD9CM], code, table_display(codes::icd9cm(), code));
     } else {
-        coding(j, &[ICD10CM], code, None);
-        coding(j, &[ICD10], code, None);
+        let d = table_display(codes::icd10cm(), code);
+        coding(j, &[ICD10CM], code, d);
+        coding(j, &[ICD10], code, d);
     }
     j.end_arr(a);
     j.end(dc);
@@ -1349,7 +1362,7 @@ fn line_item(
             j,
             &["https://www.nubc.org/CodeSystem/RevenueCodes"],
             &rc,
-            None,
+            table_display(codes::revenue_centers(), &rc),
         );
         let dc = l.get(Col::REV_CNTR_DDCTBL_COINSRNC_CD);
         var_coding(
@@ -1377,6 +1390,9 @@ fn line_item(
         let vc = j.obj("valueCoding");
         j.lit("system", NDC);
         put(j, "code", &ndc);
+        if let Some(d) = table_display(codes::ndc(), &ndc) {
+            j.str("display", d);
+        }
         j.end(vc);
         j.end(e);
         j.end_arr(a);
@@ -1387,7 +1403,7 @@ fn line_item(
         if sp.kind == ClaimType::Inpatient {
             coding(j, &[VARS, "hcpcs_cd"], &hc, None);
         }
-        coding(j, &[HCPCS], &hc, None);
+        coding(j, &[HCPCS], &hc, table_display(codes::hcpcs(), &hc));
         j.end_arr(a);
     } else {
         no_product(j);
@@ -1546,7 +1562,7 @@ fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool) {
     let v = h.get(Col::PROD_SRVC_ID);
     if present(&v) {
         let a = j.arr("coding");
-        coding(j, &[NDC], &v, None);
+        coding(j, &[NDC], &v, table_display(codes::ndc(), &v));
         j.end_arr(a);
     } else {
         no_product(j);

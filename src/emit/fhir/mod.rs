@@ -37,12 +37,28 @@ pub use patient::{parts, write_coverage, write_patient};
 /// A row of a claim, line or beneficiary table.
 pub type Row<'a> = RowRef<'a>;
 
-/// The display of a CCW code, where one is known.
+/// The display of a CCW code of a column, where the codebook has one (codings without a
+/// display are valid FHIR, and are what the API writes where it knows no label).
 ///
-/// Codings without a display are valid FHIR and are what the API writes where it knows no
-/// label; the CCW code tables fill these in as they grow.
-pub fn ccw_display(_col: Col, _code: &str) -> Option<&'static str> {
-    None
+/// The values of each column's CCW variable are looked up once per column id, so a display
+/// costs one binary search in that variable's few values.
+pub fn ccw_display(col: Col, code: &str) -> Option<&'static str> {
+    type Values = &'static [(&'static str, crate::codes::ccw::CcwValue)];
+    static BY_COL: std::sync::OnceLock<Vec<Values>> = std::sync::OnceLock::new();
+    let by_col = BY_COL.get_or_init(|| {
+        (0..crate::schema::COL_COUNT)
+            .map(|i| {
+                crate::codes::ccw::variable(Col(i as u16).name())
+                    .map_or(&[][..], |v| crate::codes::ccw::values_of_id(v.ccw_id()))
+            })
+            .collect()
+    });
+    let values = by_col.get(col.0 as usize)?;
+    values
+        .binary_search_by(|(_, v)| v.code.cmp(code))
+        .ok()
+        .map(|i| values[i].1.display)
+        .filter(|d| !d.trim().is_empty())
 }
 
 /// Resources per searchset page (the API's default `_count`).
@@ -241,9 +257,13 @@ impl Emitter for FhirNdjson {
     ) -> std::io::Result<()> {
         let r = Renderer::new(ctx.options);
         let n_claims: usize = chunk.entries.iter().map(|(_, c)| c.len()).sum();
-        let mut pat = Vec::with_capacity(chunk.entries.len() * 4096);
-        let mut cov = Vec::with_capacity(chunk.entries.len() * 4 * 8192);
-        let mut eobs = Vec::with_capacity(n_claims * 2048);
+        // Recycled buffers: steady-state rendering allocates nothing.
+        let mut pat = ctx.buffers.take();
+        let mut cov = ctx.buffers.take();
+        let mut eobs = ctx.buffers.take();
+        pat.reserve(chunk.entries.len() * 4096);
+        cov.reserve(chunk.entries.len() * 4 * 8192);
+        eobs.reserve(n_claims * 2048);
         let (mut n_cov, mut n_eob) = (0u64, 0u64);
         for (b, claims) in &chunk.entries {
             r.patient(&mut pat, b);
@@ -284,7 +304,7 @@ impl Emitter for FhirBundles {
         let r = Renderer::new(ctx.options);
         let dir = ctx.dir.join("fhir").join("bundles");
         std::fs::create_dir_all(&dir)?;
-        let mut out = Vec::with_capacity(1 << 20);
+        let mut out = ctx.buffers.take();
         for (b, claims) in &chunk.entries {
             out.clear();
             r.bundle(&mut out, b, claims);
@@ -297,6 +317,7 @@ impl Emitter for FhirBundles {
                 rows: 1 + parts(b).count() as u64 + claims.len() as u64,
             });
         }
+        ctx.buffers.give(out);
         Ok(())
     }
 }

@@ -1,0 +1,366 @@
+//! Claims: claim `card` of a type's deck, generated from its own stream knowing nothing of
+//! who will hold it, then given to a beneficiary by [`give_to`].
+//!
+//! The first draw of a claim's stream picks its clinical scenario (`seeds/scenarios.txt`);
+//! every code on the claim — diagnoses, procedures, DRG, revenue centers, drugs, place of
+//! service, provider specialty — and its amounts come from that scenario and the seed tables
+//! it refers to, so a claim is coherent on its own. [`scenario_of`] recomputes the scenario of
+//! any claim without generating it.
+//!
+//! One module per claim type builds the header and lines; this module holds what they share:
+//! the context, service dates, line counts, diagnosis columns and small numeric helpers.
+
+mod carrier;
+mod dme;
+mod hha;
+mod hospice;
+mod inpatient;
+mod institutional;
+mod outpatient;
+mod partd;
+pub mod providers;
+mod snf;
+mod tally;
+
+use std::sync::LazyLock;
+
+pub use tally::ClaimTally;
+
+use crate::dataset::Options;
+use crate::model::{Claim, ClaimType, Lines, Record, ids};
+use crate::rng::Draw;
+use crate::schema::{Col, Table};
+use crate::seeds::calibration;
+use crate::seeds::clinical::{Scenario, Weighted, clinical};
+use crate::value::{Date, InlineStr, Value};
+
+/// Claim `card` of type `t`, from the stream `(seed, t's domain, card)`.
+pub fn claim(opts: &Options, t: ClaimType, card: u64) -> Claim {
+    let mut d = Draw::new(opts.seed, t.domain(), card);
+    let sc = pick_scenario(&mut d, t);
+    let mut cx = Cx {
+        opts,
+        d,
+        sc,
+        t,
+        card,
+        id: ids::claim_id(t, card),
+    };
+    match t {
+        ClaimType::Carrier => carrier::build(&mut cx),
+        ClaimType::Inpatient => inpatient::build(&mut cx),
+        ClaimType::Outpatient => outpatient::build(&mut cx),
+        ClaimType::Dme => dme::build(&mut cx),
+        ClaimType::Hha => hha::build(&mut cx),
+        ClaimType::Hospice => hospice::build(&mut cx),
+        ClaimType::Snf => snf::build(&mut cx),
+        ClaimType::PartD => partd::build(&mut cx),
+    }
+}
+
+/// The clinical scenario claim `card` of type `t` is drawn from (the first draw of its
+/// stream), without generating the claim.
+pub fn scenario_of(opts: &Options, t: ClaimType, card: u64) -> &'static Scenario {
+    let mut d = Draw::new(opts.seed, t.domain(), card);
+    pick_scenario(&mut d, t)
+}
+
+fn pick_scenario(d: &mut Draw, t: ClaimType) -> &'static Scenario {
+    let c = clinical();
+    let i = *c.by_type[t.index()].pick(d);
+    &c.scenarios[i as usize]
+}
+
+/// Gives a claim to the beneficiary `bene_id`: the only fields that depend on the holder.
+pub fn give_to(claim: &mut Claim, bene_id: i64) {
+    claim.header.set(Col::BENE_ID, Value::Int(bene_id));
+}
+
+/// What a claim builder works with.
+pub(crate) struct Cx<'a> {
+    pub opts: &'a Options,
+    pub d: Draw,
+    pub sc: &'static Scenario,
+    pub t: ClaimType,
+    pub card: u64,
+    pub id: i64,
+}
+
+impl Cx<'_> {
+    /// An empty claim of this context's type with its ids set.
+    pub fn new_claim(&self) -> Claim {
+        let mut header = Record::new(self.t.header_table());
+        let id = Value::Int(self.id);
+        if self.t == ClaimType::PartD {
+            header.set(Col::PDE_ID, id);
+        } else {
+            header.set(Col::CLM_ID, id);
+        }
+        header.set(Col::CLM_GRP_ID, id);
+        header.set(Col::FINAL_ACTION, Value::Str("F"));
+        Claim {
+            kind: self.t,
+            card: self.card,
+            header,
+            lines: self.t.line_table().map(Lines::new),
+        }
+    }
+
+    /// First day of the data window.
+    pub fn start(&self) -> Date {
+        self.opts.start_date()
+    }
+
+    /// Last day of the data window.
+    pub fn end(&self) -> Date {
+        self.opts.end_date
+    }
+
+    /// A first service day such that `span` more days still end inside the window.
+    pub fn first_day(&mut self, span: i32) -> Date {
+        let start = self.start();
+        let room = (self.end().days_since(start) - span).max(0);
+        start.plus(self.d.below(room as u64 + 1) as i32)
+    }
+
+    /// A Friday between `lo` and `lo + 6`, not after the end of the window (nor before
+    /// `floor`): the weekly processing date of a claim.
+    pub fn friday_after(&mut self, lo: Date, floor: Date) -> Date {
+        let end = self.end();
+        let mut f = lo;
+        while !is_friday(f) {
+            f = f.plus(1);
+        }
+        if f > end {
+            f = end;
+            while !is_friday(f) && f > floor {
+                f = f.plus(-1);
+            }
+        }
+        f.max(floor)
+    }
+
+    /// NCH weekly processing date for a claim through `thru` (one to four weeks later).
+    pub fn weekly_processing(&mut self, thru: Date) -> Date {
+        let lag = self.d.range(6, 27) as i32;
+        self.friday_after(thru.plus(lag), thru)
+    }
+
+    /// Number of lines of a claim: at least `min`, with the calibrated mean, skewed.
+    pub fn line_count(&mut self, min: usize) -> usize {
+        let mean = calibration(self.t).lines_per_claim;
+        let extra = (mean - min as f64).max(0.0);
+        let sigma = 0.7;
+        let z = self.d.normal();
+        let rate = extra * (sigma * z - sigma * sigma / 2.0).exp();
+        let n = min + self.d.poisson(rate) as usize;
+        n.min(MAX_LINES)
+    }
+
+    /// `v` in `[lo, hi)` fractions of itself: a multiplicative variation, rounded to units.
+    pub fn vary(&mut self, v: i64, lo: f64, hi: f64) -> i64 {
+        let f = lo + (hi - lo) * self.d.unit();
+        (v as f64 * f).round() as i64
+    }
+
+    /// A principal diagnosis for this claim type.
+    pub fn principal(&mut self) -> &'static str {
+        self.sc.principal_for(self.t).pick(&mut self.d)
+    }
+
+    /// Up to `n` distinct secondary diagnoses (scenario secondaries first, then the shared
+    /// comorbidities), none equal to `principal`.
+    pub fn secondaries(&mut self, principal: &str, n: usize, out: &mut Vec<&'static str>) {
+        out.clear();
+        let own = &self.sc.dx2;
+        let shared = &clinical().comorbid;
+        let mut tries = 0;
+        while out.len() < n && tries < n * 4 {
+            tries += 1;
+            let from_own = !own.is_empty() && (shared.is_empty() || self.d.chance(0.7));
+            let pool = if from_own { own } else { shared };
+            if pool.is_empty() {
+                break;
+            }
+            let c = *self.d.pick(pool);
+            if c != principal && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+
+    /// Fills the principal and numbered diagnosis columns (`ICD_DGNS_CD1` = the principal,
+    /// as the RIF has it), with ICD-10 version codes and, when `poa`, present-on-admission
+    /// indicators. Returns the codes written, the principal first.
+    pub fn diagnoses(
+        &mut self,
+        h: &mut Record,
+        min: usize,
+        max: usize,
+        poa: bool,
+    ) -> Vec<&'static str> {
+        let cols = &*NUM_COLS;
+        let principal = self.principal();
+        let n = self.d.range(min as i64, max as i64) as usize;
+        let mut sec = Vec::with_capacity(n);
+        self.secondaries(principal, n.saturating_sub(1), &mut sec);
+        sec.insert(0, principal);
+        let slots = if h.table().position(cols.dgns[12]).is_some() {
+            25
+        } else {
+            12
+        };
+        h.set(Col::PRNCPAL_DGNS_CD, Value::Str(principal));
+        h.set(Col::PRNCPAL_DGNS_VRSN_CD, Value::Str("0"));
+        sec.truncate(slots);
+        for (i, &code) in sec.iter().enumerate() {
+            h.set(cols.dgns[i], Value::Str(code));
+            h.set(cols.dgns_vrsn[i], Value::Str("0"));
+            if poa {
+                let flag = if i == 0 || self.d.chance(0.9) {
+                    "Y"
+                } else {
+                    "N"
+                };
+                h.set(cols.poa[i], Value::Str(flag));
+            }
+        }
+        sec
+    }
+
+    /// The external cause of an injury scenario, in the first external-cause columns (on
+    /// professional claims, in the first free diagnosis column).
+    pub fn external_cause(&mut self, h: &mut Record, poa: bool) {
+        if self.sc.ecode.is_empty() {
+            return;
+        }
+        let cols = &*NUM_COLS;
+        let e = *self.d.pick(&self.sc.ecode);
+        if h.table().position(Col::FST_DGNS_E_CD).is_none() {
+            // Professional claims list external causes among the diagnoses.
+            if let Some(i) = (0..12).find(|&i| h.get(cols.dgns[i]).is_null()) {
+                h.set(cols.dgns[i], Value::Str(e));
+                h.set(cols.dgns_vrsn[i], Value::Str("0"));
+            }
+            return;
+        }
+        h.set(Col::FST_DGNS_E_CD, Value::Str(e));
+        h.set(Col::FST_DGNS_E_VRSN_CD, Value::Str("0"));
+        if h.table().position(cols.e_dgns[0]).is_some() {
+            h.set(cols.e_dgns[0], Value::Str(e));
+            h.set(cols.e_vrsn[0], Value::Str("0"));
+            if poa {
+                h.set(cols.e_poa[0], Value::Str("Y"));
+            }
+        }
+    }
+
+    /// A control number: `prefix` + two-digit year + day of year + digits from the card.
+    pub fn control_number(&mut self, prefix: &str, date: Date, digits: usize) -> InlineStr {
+        let (y, _, _) = date.ymd();
+        let jan1 = Date::from_ymd(y, 1, 1).expect("Jan 1");
+        let doy = date.days_since(jan1) as u64 + 1;
+        let tail = self.d.below(10u64.pow(digits as u32));
+        InlineStr::build(|w| {
+            w.push_str(prefix);
+            w.push_num((y % 100) as u64, 2);
+            w.push_num(doy, 3);
+            w.push_num(tail, digits);
+        })
+    }
+
+    /// Picks distinct items from `w` (up to a few retries per item, so tiny lists may
+    /// repeat), `n` times.
+    pub fn pick_distinct<T: Copy + PartialEq>(&mut self, w: &Weighted<T>, n: usize) -> Vec<T> {
+        let mut out: Vec<T> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut x = *w.pick(&mut self.d);
+            for _ in 0..4 {
+                if !out.contains(&x) {
+                    break;
+                }
+                x = *w.pick(&mut self.d);
+            }
+            out.push(x);
+        }
+        out
+    }
+}
+
+/// The BETOS code of a HCPCS code.
+pub(crate) fn betos(_hcpcs: &str) -> Option<&'static str> {
+    None
+}
+
+/// An MS-DRG's relative weight (ten-thousandths) and geometric mean length of stay (tenths
+/// of a day).
+pub(crate) fn drg_info(_drg: &str) -> (u64, u64) {
+    (10_000, 40)
+}
+
+/// Lines per claim are capped (the longest real claims have a few hundred; the RIF line
+/// number is a smallint).
+const MAX_LINES: usize = 450;
+
+fn is_friday(d: Date) -> bool {
+    // 1970-01-02, day 1, was a Friday.
+    (d.0 - 1).rem_euclid(7) == 0
+}
+
+/// `whole` units of `col` in `table`, scaled to the column's decimal places.
+pub(crate) fn num(table: &Table, col: Col, whole: i64) -> Value {
+    let pos = table
+        .position(col)
+        .unwrap_or_else(|| panic!("{} has no column {}", table.name, col.name()));
+    Value::Int(whole * 10i64.pow(u32::from(table.columns[pos].ty.scale())))
+}
+
+/// Cents as a value.
+pub(crate) fn money(cents: i64) -> Value {
+    Value::Int(cents)
+}
+
+/// The numbered columns (diagnoses 1–25, procedures 1–25, external causes 1–12), resolved
+/// once by name.
+pub(crate) struct NumCols {
+    pub dgns: [Col; 25],
+    pub dgns_vrsn: [Col; 25],
+    pub poa: [Col; 25],
+    pub prcdr: [Col; 25],
+    pub prcdr_vrsn: [Col; 25],
+    pub prcdr_dt: [Col; 25],
+    pub e_dgns: [Col; 12],
+    pub e_vrsn: [Col; 12],
+    pub e_poa: [Col; 12],
+}
+
+pub(crate) static NUM_COLS: LazyLock<NumCols> = LazyLock::new(|| {
+    fn c<const N: usize>(f: impl Fn(usize) -> String) -> [Col; N] {
+        std::array::from_fn(|i| {
+            let name = f(i + 1);
+            Col::by_name(&name).unwrap_or_else(|| panic!("no column {name}"))
+        })
+    }
+    NumCols {
+        dgns: c(|i| format!("ICD_DGNS_CD{i}")),
+        dgns_vrsn: c(|i| format!("ICD_DGNS_VRSN_CD{i}")),
+        poa: c(|i| format!("CLM_POA_IND_SW{i}")),
+        prcdr: c(|i| format!("ICD_PRCDR_CD{i}")),
+        prcdr_vrsn: c(|i| format!("ICD_PRCDR_VRSN_CD{i}")),
+        prcdr_dt: c(|i| format!("PRCDR_DT{i}")),
+        e_dgns: c(|i| format!("ICD_DGNS_E_CD{i}")),
+        e_vrsn: c(|i| format!("ICD_DGNS_E_VRSN_CD{i}")),
+        e_poa: c(|i| format!("CLM_E_POA_IND_SW{i}")),
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fridays_are_fridays() {
+        assert!(is_friday(Date::from_ymd(2025, 12, 26).unwrap()));
+        assert!(!is_friday(Date::from_ymd(2025, 12, 31).unwrap()));
+    }
+}

@@ -1,0 +1,61 @@
+//! Per-beneficiary claim and line counts, for `synthetic_users_by_claim_count_full.csv`.
+
+use crate::model::{Claim, ClaimType};
+
+/// How many claims and claim lines of each type a set of claims (one beneficiary's) holds.
+///
+/// A *line* is what the CMS sandbox file counts as one: one row of the type's line table —
+/// a carrier or DME line, an institutional revenue-center line (including the `0001` total
+/// line, as the CCW RIF files carry it) — and, for Part D, one per event (events have no line
+/// table; the sandbox file's `total_claim_line_count` adds `partd_event_count`). In the
+/// sandbox file, `total_claim_count` and `total_claim_line_count` are the sums over the types
+/// it lists (carrier, inpatient, Part D); [`ClaimTally::total_claims`] and
+/// [`ClaimTally::total_lines`] sum over all eight types.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClaimTally {
+    /// Claims per type, by [`ClaimType::index`].
+    pub claims: [u64; 8],
+    /// Lines per type, by [`ClaimType::index`] (Part D: one per event).
+    pub lines: [u64; 8],
+}
+
+impl ClaimTally {
+    /// Counts `claims`.
+    pub fn of(claims: &[Claim]) -> ClaimTally {
+        let mut t = ClaimTally::default();
+        for c in claims {
+            let i = c.kind.index();
+            t.claims[i] += 1;
+            t.lines[i] += c.lines.as_ref().map_or(1, |l| l.len() as u64);
+        }
+        t
+    }
+
+    /// Claims of one type.
+    pub fn claims_of(&self, t: ClaimType) -> u64 {
+        self.claims[t.index()]
+    }
+
+    /// Lines of one type.
+    pub fn lines_of(&self, t: ClaimType) -> u64 {
+        self.lines[t.index()]
+    }
+
+    /// Claims of all types.
+    pub fn total_claims(&self) -> u64 {
+        self.claims.iter().sum()
+    }
+
+    /// Lines of all types (Part D events count one each).
+    pub fn total_lines(&self) -> u64 {
+        self.lines.iter().sum()
+    }
+
+    /// Adds another tally.
+    pub fn add(&mut self, other: &ClaimTally) {
+        for i in 0..8 {
+            self.claims[i] += other.claims[i];
+            self.lines[i] += other.lines[i];
+        }
+    }
+}

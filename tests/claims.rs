@@ -1,0 +1,601 @@
+//! Claims of the eight types: volumes, coherence with their clinical scenario, amounts,
+//! completeness, dates, and the deal (which only moves claims between holders).
+
+use std::collections::HashSet;
+
+use bbgen::generate::providers::is_valid_npi;
+use bbgen::generate::{ClaimTally, scenario_of};
+use bbgen::model::{Claim, ClaimType, RowRef};
+use bbgen::schema::{Col, SqlType};
+use bbgen::seeds::calibration;
+use bbgen::seeds::clinical::clinical;
+use bbgen::value::{Date, Value};
+use bbgen::{Dataset, Options};
+
+fn opts(users: u64) -> Options {
+    Options {
+        users,
+        ..Options::default()
+    }
+}
+
+/// `per_type` claims of every type, straight from the decks.
+fn sample(ds: &Dataset, per_type: u64) -> Vec<Claim> {
+    let mut out = Vec::new();
+    for t in ClaimType::ALL {
+        let n = ds.deck_sizes()[t.index()].min(per_type);
+        for k in 0..n {
+            out.push(ds.unheld_claim(t, k));
+        }
+    }
+    out
+}
+
+fn int(r: RowRef, c: Col) -> i64 {
+    r.get(c).as_int().unwrap_or(0)
+}
+
+fn text(r: RowRef, c: Col) -> Option<String> {
+    r.get(c).as_str().map(str::to_owned)
+}
+
+#[test]
+fn volumes_follow_the_calibration() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    let mut seen = [false; 8];
+    for i in 0..2000 {
+        for (t, c) in ds.claim_counts(i).iter().enumerate() {
+            seen[t] |= *c > 0;
+        }
+    }
+    assert!(
+        seen.iter().all(|&s| s),
+        "every type appears among 2000 users"
+    );
+
+    // Means over a larger population (counts only: cheap; a user's counts do not depend on
+    // the size of the run).
+    let n = 20_000u64;
+    let counts: Vec<[u32; 8]> = (0..n).map(|i| ds.claim_counts(i)).collect();
+    for t in ClaimType::ALL {
+        let mean = counts.iter().map(|c| f64::from(c[t.index()])).sum::<f64>() / n as f64;
+        let want = calibration(t).mean_per_bene;
+        assert!(
+            (mean - want).abs() <= 0.15 * want,
+            "{t:?}: mean {mean:.3}, calibration {want}"
+        );
+    }
+    let none = counts
+        .iter()
+        .filter(|c| {
+            c[ClaimType::Hha.index()] == 0
+                && c[ClaimType::Snf.index()] == 0
+                && c[ClaimType::Hospice.index()] == 0
+        })
+        .count();
+    assert!(
+        none * 2 >= n as usize,
+        "{none} of {n} without HHA, SNF or hospice"
+    );
+    let pde: Vec<u32> = counts.iter().map(|c| c[ClaimType::PartD.index()]).collect();
+    let mean = pde.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64;
+    let max = *pde.iter().max().unwrap();
+    assert!(f64::from(max) >= 5.0 * mean, "max {max}, mean {mean}");
+}
+
+#[test]
+fn the_tally_counts_claims_and_lines() {
+    let ds = Dataset::new(opts(50)).unwrap();
+    for i in 0..50 {
+        let claims = ds.claims(i);
+        let t = ClaimTally::of(&claims);
+        assert_eq!(t.claims, ds.claim_counts(i).map(u64::from));
+        let lines: u64 = claims
+            .iter()
+            .map(|c| c.lines.as_ref().map_or(1, |l| l.len() as u64))
+            .sum();
+        assert_eq!(t.total_lines(), lines);
+        assert_eq!(t.lines_of(ClaimType::PartD), t.claims_of(ClaimType::PartD));
+    }
+}
+
+#[test]
+fn lines_per_claim_follow_the_calibration() {
+    let ds = Dataset::new(opts(20_000)).unwrap();
+    for t in ClaimType::ALL {
+        if t == ClaimType::PartD {
+            continue;
+        }
+        let n = 1500;
+        let total: usize = (0..n)
+            .map(|k| ds.unheld_claim(t, k).lines.unwrap().len())
+            .sum();
+        let mean = total as f64 / n as f64;
+        let want = calibration(t).lines_per_claim;
+        assert!(
+            (mean - want).abs() <= 0.15 * want,
+            "{t:?}: {mean:.2} lines per claim, calibration {want}"
+        );
+    }
+}
+
+#[test]
+fn every_non_nullable_column_is_filled() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    for c in sample(&ds, 400) {
+        let h = c.header.view();
+        for (col, v) in h.table.columns.iter().zip(h.vals) {
+            if col.col == Col::BENE_ID {
+                continue; // set when the claim is dealt
+            }
+            assert!(
+                col.nullable || !v.is_null(),
+                "{:?}: {} is empty",
+                c.kind,
+                col.db
+            );
+        }
+        if let Some(lines) = &c.lines {
+            assert!(!lines.is_empty());
+            for l in lines.iter() {
+                for (col, v) in l.table.columns.iter().zip(l.vals) {
+                    assert!(
+                        col.nullable || !v.is_null(),
+                        "{:?}: {} is empty",
+                        c.kind,
+                        col.db
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn values_fit_their_columns() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    for c in sample(&ds, 300) {
+        let rows = std::iter::once(c.header.view()).chain(c.lines.iter().flat_map(|l| l.iter()));
+        for r in rows {
+            for (col, v) in r.table.columns.iter().zip(r.vals) {
+                match (col.ty, v) {
+                    (SqlType::Varchar(n) | SqlType::Char(n), Value::Str(_) | Value::Text(_)) => {
+                        let s = v.as_str().unwrap();
+                        assert!(s.len() <= n as usize, "{}: {s:?} longer than {n}", col.db);
+                    }
+                    (SqlType::Varchar(_) | SqlType::Char(_), Value::Null) => {}
+                    (SqlType::Varchar(_) | SqlType::Char(_), _) => {
+                        panic!("{}: {v:?} in a text column", col.db)
+                    }
+                    (SqlType::Date, Value::Date(_) | Value::Null) => {}
+                    (SqlType::Date, _) => panic!("{}: {v:?} in a date column", col.db),
+                    (_, Value::Int(_) | Value::Null) => {}
+                    (_, _) => panic!("{}: {v:?} in a numeric column", col.db),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dates_stay_in_the_window() {
+    let o = opts(2000);
+    let (start, end) = (o.start_date(), o.end_date);
+    let ds = Dataset::new(o).unwrap();
+    let inside = |d: Date| start <= d && d <= end;
+    for c in sample(&ds, 400) {
+        let h = c.header.view();
+        if c.kind == ClaimType::PartD {
+            let d = h.get(Col::SRVC_DT).as_date().unwrap();
+            assert!(inside(d));
+            assert!(h.get(Col::PD_DT).as_date().unwrap() >= d);
+            continue;
+        }
+        let from = h.get(Col::CLM_FROM_DT).as_date().unwrap();
+        let thru = h.get(Col::CLM_THRU_DT).as_date().unwrap();
+        assert!(
+            inside(from) && inside(thru) && from <= thru,
+            "{:?} {from}..{thru}",
+            c.kind
+        );
+        let weekly = h.get(Col::NCH_WKLY_PROC_DT).as_date().unwrap();
+        assert!(weekly >= thru && weekly <= end);
+        for v in h.vals {
+            if let Value::Date(d) = v {
+                assert!(*d <= end, "{:?}: date {d} after the window", c.kind);
+            }
+        }
+        for l in c.lines.as_ref().unwrap().iter() {
+            for col in [
+                Col::REV_CNTR_DT,
+                Col::LINE_1ST_EXPNS_DT,
+                Col::LINE_LAST_EXPNS_DT,
+            ] {
+                if let Some(d) = l.get(col).as_date() {
+                    assert!(from <= d && d <= thru, "{:?}: line date {d}", c.kind);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn amounts_add_up() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    for c in sample(&ds, 500) {
+        let h = c.header.view();
+        match c.kind {
+            ClaimType::Carrier | ClaimType::Dme => {
+                let (mut sub, mut alw, mut pmt, mut ded) = (0, 0, 0, 0);
+                for l in c.lines.as_ref().unwrap().iter() {
+                    let (p, a, s) = (
+                        int(l, Col::LINE_NCH_PMT_AMT),
+                        int(l, Col::LINE_ALOWD_CHRG_AMT),
+                        int(l, Col::LINE_SBMTD_CHRG_AMT),
+                    );
+                    assert!(0 <= p && p <= a && a <= s, "{:?}: {p} {a} {s}", c.kind);
+                    let d = int(l, Col::LINE_BENE_PTB_DDCTBL_AMT);
+                    let co = int(l, Col::LINE_COINSRNC_AMT);
+                    assert_eq!(
+                        p + d + co,
+                        a,
+                        "payment + deductible + coinsurance = allowed"
+                    );
+                    sub += s;
+                    alw += a;
+                    pmt += p;
+                    ded += d;
+                }
+                assert_eq!(int(h, Col::NCH_CARR_CLM_SBMTD_CHRG_AMT), sub);
+                assert_eq!(int(h, Col::NCH_CARR_CLM_ALOWD_AMT), alw);
+                assert_eq!(int(h, Col::CLM_PMT_AMT), pmt);
+                assert_eq!(int(h, Col::CARR_CLM_CASH_DDCTBL_APLD_AMT), ded);
+                assert_eq!(
+                    int(h, Col::NCH_CLM_PRVDR_PMT_AMT) + int(h, Col::NCH_CLM_BENE_PMT_AMT),
+                    pmt
+                );
+            }
+            ClaimType::PartD => {
+                let total = int(h, Col::TOT_RX_CST_AMT);
+                let parts = [
+                    Col::PTNT_PAY_AMT,
+                    Col::OTHR_TROOP_AMT,
+                    Col::LICS_AMT,
+                    Col::PLRO_AMT,
+                    Col::CVRD_D_PLAN_PD_AMT,
+                    Col::NCVRD_PLAN_PD_AMT,
+                    Col::RPTD_GAP_DSCNT_NUM,
+                ];
+                assert!(parts.iter().all(|&p| int(h, p) >= 0));
+                assert_eq!(parts.iter().map(|&p| int(h, p)).sum::<i64>(), total);
+                assert_eq!(
+                    int(h, Col::GDC_BLW_OOPT_AMT)
+                        + int(h, Col::GDC_ABV_OOPT_AMT)
+                        + int(h, Col::NCVRD_PLAN_PD_AMT),
+                    total
+                );
+                assert!(total > 0);
+            }
+            _ => {
+                let lines = c.lines.as_ref().unwrap();
+                let last = lines.get(lines.len() - 1);
+                assert_eq!(last.get(Col::REV_CNTR).as_str(), Some("0001"));
+                let (mut chrg, mut pmt) = (0, 0);
+                for l in lines.iter().take(lines.len() - 1) {
+                    assert_ne!(l.get(Col::REV_CNTR).as_str(), Some("0001"));
+                    let ch = int(l, Col::REV_CNTR_TOT_CHRG_AMT);
+                    let p = int(l, Col::REV_CNTR_PMT_AMT_AMT);
+                    assert!(ch >= 0 && p >= 0 && p <= ch.max(p), "{:?}", c.kind);
+                    if c.kind == ClaimType::Outpatient {
+                        assert!(p <= ch, "outpatient payment {p} above charge {ch}");
+                    }
+                    chrg += ch;
+                    pmt += p;
+                }
+                let total = int(h, Col::CLM_TOT_CHRG_AMT);
+                assert_eq!(total, chrg, "{:?}: total charge = sum of lines", c.kind);
+                assert_eq!(int(last, Col::REV_CNTR_TOT_CHRG_AMT), total);
+                let paid = int(h, Col::CLM_PMT_AMT);
+                assert!(
+                    paid >= 0 && paid <= total,
+                    "{:?}: paid {paid} of {total}",
+                    c.kind
+                );
+                if matches!(
+                    c.kind,
+                    ClaimType::Outpatient | ClaimType::Hha | ClaimType::Hospice
+                ) {
+                    assert_eq!(paid, pmt, "{:?}: payment = sum of lines", c.kind);
+                }
+                if c.kind == ClaimType::Outpatient {
+                    let ded: i64 = lines
+                        .iter()
+                        .map(|l| int(l, Col::REV_CNTR_CASH_DDCTBL_AMT))
+                        .sum();
+                    assert_eq!(int(h, Col::NCH_BENE_PTB_DDCTBL_AMT), ded);
+                }
+            }
+        }
+    }
+}
+
+/// The codes a claim carries, by kind.
+#[derive(Default)]
+struct Codes {
+    dx: Vec<String>,
+    hcpcs: Vec<String>,
+    pcs: Vec<String>,
+    drg: Option<String>,
+    ndc: Option<String>,
+    rev: Vec<(String, Option<String>)>,
+}
+
+fn codes_of(c: &Claim) -> Codes {
+    let mut out = Codes::default();
+    let h = c.header.view();
+    for col in h.table.columns {
+        let name = col.col.name();
+        let v = text(h, col.col);
+        let Some(v) = v else { continue };
+        if (name.starts_with("ICD_DGNS_") && !name.contains("VRSN"))
+            || name == "PRNCPAL_DGNS_CD"
+            || name == "ADMTG_DGNS_CD"
+            || name == "FST_DGNS_E_CD"
+            || name.starts_with("RSN_VISIT_CD")
+        {
+            out.dx.push(v);
+        } else if name.starts_with("ICD_PRCDR_CD") {
+            out.pcs.push(v);
+        }
+    }
+    out.drg = text(h, Col::CLM_DRG_CD);
+    out.ndc = text(h, Col::PROD_SRVC_ID);
+    if let Some(lines) = &c.lines {
+        for l in lines.iter() {
+            if let Some(d) = text(l, Col::LINE_ICD_DGNS_CD) {
+                out.dx.push(d);
+            }
+            let hc = text(l, Col::HCPCS_CD);
+            if let Some(rev) = text(l, Col::REV_CNTR) {
+                out.rev.push((rev, hc));
+            } else if let Some(hc) = hc {
+                out.hcpcs.push(hc);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_claim_is_coherent_with_its_scenario() {
+    let o = opts(2000);
+    let ds = Dataset::new(o.clone()).unwrap();
+    let cl = clinical();
+    let comorbid: HashSet<&str> = cl.comorbid.iter().copied().collect();
+    for c in sample(&ds, 400) {
+        let sc = scenario_of(&o, c.kind, c.card);
+        assert!(sc.type_weight[c.kind.index()] > 0);
+        let codes = codes_of(&c);
+        let dx: HashSet<&str> = sc.diagnoses().collect();
+        for d in &codes.dx {
+            assert!(
+                dx.contains(d.as_str()) || comorbid.contains(d.as_str()),
+                "{:?} {}: diagnosis {d} not in the scenario",
+                c.kind,
+                sc.id
+            );
+        }
+        match c.kind {
+            ClaimType::Carrier => {
+                for hc in &codes.hcpcs {
+                    assert!(
+                        sc.carrier.items.iter().any(|f| f.code == hc),
+                        "{} {hc}",
+                        sc.id
+                    );
+                }
+            }
+            ClaimType::Dme => {
+                for hc in &codes.hcpcs {
+                    assert!(sc.dme.items.iter().any(|f| f.code == hc), "{} {hc}", sc.id);
+                }
+            }
+            ClaimType::Outpatient => {
+                for (rev, hc) in &codes.rev {
+                    if rev == "0001" {
+                        continue;
+                    }
+                    let hc = hc.as_deref().unwrap();
+                    let f = sc.outpatient.items.iter().find(|f| f.code == hc);
+                    assert!(f.is_some_and(|f| f.rev == rev), "{} {rev} {hc}", sc.id);
+                }
+                for p in &codes.pcs {
+                    assert!(sc.op_pcs.contains(&p.as_str()), "{} {p}", sc.id);
+                }
+            }
+            ClaimType::Inpatient => {
+                let drg = codes.drg.as_deref().unwrap();
+                let stay = sc
+                    .stays
+                    .items
+                    .iter()
+                    .find(|s| {
+                        s.drgs.items.contains(&drg)
+                            && codes.pcs.iter().all(|p| s.pcs.contains(&p.as_str()))
+                    })
+                    .unwrap_or_else(|| panic!("{}: DRG {drg} with {:?}", sc.id, codes.pcs));
+                let setting = cl.setting("inpatient");
+                for (rev, hc) in &codes.rev {
+                    let ok = rev == "0001"
+                        || stay
+                            .rev
+                            .iter()
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc.as_deref())
+                        || setting
+                            .room
+                            .items
+                            .iter()
+                            .chain(&setting.lines.items)
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc.as_deref());
+                    assert!(ok, "{} inpatient line {rev} {hc:?}", sc.id);
+                }
+            }
+            ClaimType::Snf | ClaimType::Hha | ClaimType::Hospice => {
+                let setting = cl.setting(match c.kind {
+                    ClaimType::Snf => "snf",
+                    ClaimType::Hha => "hha",
+                    _ => "hospice",
+                });
+                for (rev, hc) in &codes.rev {
+                    let ok = matches!(rev.as_str(), "0001" | "0022" | "0023")
+                        || (rev == "0656" && hc.as_deref() == Some("Q5006"))
+                        || sc
+                            .snf
+                            .iter()
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc.as_deref())
+                        || setting
+                            .room
+                            .items
+                            .iter()
+                            .chain(&setting.lines.items)
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc.as_deref());
+                    assert!(ok, "{:?} {} line {rev} {hc:?}", c.kind, sc.id);
+                }
+            }
+            ClaimType::PartD => {
+                let ndc = codes.ndc.as_deref().unwrap();
+                assert!(
+                    sc.drugs.items.iter().any(|d| d.ndc == ndc),
+                    "{} {ndc}",
+                    sc.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn providers_have_valid_npis() {
+    let ds = Dataset::new(opts(2000)).unwrap();
+    let npi_cols = [
+        Col::PRF_PHYSN_NPI,
+        Col::ORG_NPI_NUM,
+        Col::RFR_PHYSN_NPI,
+        Col::CARR_CLM_BLG_NPI_NUM,
+        Col::AT_PHYSN_NPI,
+        Col::OP_PHYSN_NPI,
+        Col::OT_PHYSN_NPI,
+        Col::RNDRNG_PHYSN_NPI,
+        Col::PRVDR_NPI,
+        Col::SRVC_PRVDR_ID,
+        Col::PRSCRBR_ID,
+    ];
+    for c in sample(&ds, 200) {
+        let rows = std::iter::once(c.header.view()).chain(c.lines.iter().flat_map(|l| l.iter()));
+        for r in rows {
+            for col in npi_cols {
+                if let Some(n) = r.get(col).as_str() {
+                    assert!(is_valid_npi(n), "{:?} {}: {n}", c.kind, col.name());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_documented_examples_are_scenarios() {
+    let cl = clinical();
+    let lung = cl.scenario("lung_cancer").expect("Lucille's lung cancer");
+    let carrier: Vec<&str> = lung.carrier.items.iter().map(|f| f.code).collect();
+    for code in ["99215", "70553", "77385", "77427", "96413"] {
+        assert!(
+            carrier.contains(&code),
+            "lung cancer office claims include {code}"
+        );
+    }
+    let biopsy = lung.stays.items.iter().any(|s| s.pcs.contains(&"0BBC8ZX"));
+    assert!(biopsy && lung.op_pcs.contains(&"0BBC8ZX"), "lung biopsy");
+    let jack = cl.scenario("diabetes_t2").expect("Jack's type 2 diabetes");
+    assert!(jack.dx.items.contains(&"E119"));
+    let drugs: Vec<&str> = jack.drugs.items.iter().map(|d| d.key).collect();
+    assert!(drugs.contains(&"metformin") && drugs.contains(&"glimepiride"));
+    let hip = cl.scenario("hip_replacement").unwrap();
+    assert!(
+        hip.stays
+            .items
+            .iter()
+            .any(|s| s.drgs.items.contains(&"470") && s.pcs.contains(&"0SR9019"))
+    );
+}
+
+/// Every claim of a run, by holder: each type's deck walked slot by slot, each run of slots
+/// given to its owner (the order a full run deals them in).
+fn full_run(ds: &Dataset) -> Vec<Vec<Claim>> {
+    let users = ds.options().user_range();
+    let slots: Vec<_> = users.clone().map(|i| ds.slots(i)).collect();
+    let mut out: Vec<Vec<Claim>> = vec![Vec::new(); slots.len()];
+    for t in ClaimType::ALL {
+        let mut next = 0;
+        for (u, s) in slots.iter().enumerate() {
+            let r = s[t.index()].clone();
+            assert_eq!(r.start, next, "slots of {t:?} are contiguous");
+            next = r.end;
+            for slot in r {
+                let mut c = ds.unheld_claim(t, ds.card(t, slot));
+                bbgen::generate::give_to(
+                    &mut c,
+                    bbgen::model::ids::bene_id(users.start + u as u64),
+                );
+                out[u].push(c);
+            }
+        }
+        assert_eq!(
+            next,
+            ds.deck_sizes()[t.index()],
+            "slots cover the {t:?} deck"
+        );
+    }
+    out
+}
+
+#[test]
+fn a_beneficiary_alone_equals_its_claims_in_the_full_run() {
+    let ds = Dataset::new(opts(120)).unwrap();
+    let full = full_run(&ds);
+    for i in (0..120).rev() {
+        assert_eq!(ds.claims(i), full[i as usize], "user {i}");
+    }
+}
+
+#[test]
+fn the_deal_only_moves_claims_between_holders() {
+    let shuffled = Dataset::new(opts(150)).unwrap();
+    let ordered = Dataset::new(opts(150)).unwrap().with_identity_deal();
+    let key = |ds: &Dataset| {
+        let mut all: Vec<Claim> = (0..150).flat_map(|i| ds.claims(i)).collect();
+        for c in &mut all {
+            bbgen::generate::give_to(c, 0);
+        }
+        all.sort_by_key(|c| (c.kind, c.card));
+        all
+    };
+    let (a, b) = (key(&shuffled), key(&ordered));
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "the same claims, whoever holds them");
+    // And the shuffle does move them.
+    let holder_cards = |ds: &Dataset| -> Vec<u64> { ds.claims(0).iter().map(|c| c.card).collect() };
+    assert_ne!(holder_cards(&shuffled), holder_cards(&ordered));
+}
+
+#[test]
+fn claims_are_deterministic() {
+    let a = Dataset::new(opts(300)).unwrap();
+    let b = Dataset::new(opts(300)).unwrap();
+    for i in [0, 7, 150, 299] {
+        assert_eq!(a.claims(i), a.claims(i));
+        assert_eq!(a.claims(i), b.claims(i));
+    }
+    for t in ClaimType::ALL {
+        assert_eq!(a.unheld_claim(t, 3), b.unheld_claim(t, 3));
+    }
+}
