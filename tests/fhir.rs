@@ -347,6 +347,14 @@ fn generated_fhir_is_valid_r4_and_consistent() {
         from_bundles == by_id,
         "bundles and NDJSON hold different resources"
     );
+
+    let o = checking.wait_with_output().expect("the FHIR checker runs");
+    assert!(
+        o.status.success(),
+        "FHIR checker rejected the output: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

@@ -1587,3 +1587,95 @@ fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool) {
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
     push_str(out, s);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Dataset, Options};
+
+    /// The first generated claim of each type, rendered and parsed.
+    fn one_of_each() -> Vec<(ClaimType, serde_json::Value)> {
+        let opts = Options {
+            users: 64,
+            ..Options::default()
+        };
+        let ds = Dataset::new(opts.clone()).unwrap();
+        let r = super::super::Renderer::new(&opts);
+        let mut found = Vec::new();
+        for i in 0..64 {
+            for c in ds.claims(i) {
+                if found.iter().any(|(t, _)| *t == c.kind) {
+                    continue;
+                }
+                let mut out = Vec::new();
+                r.eob(&mut out, &c);
+                found.push((c.kind, serde_json::from_slice(&out).expect("JSON")));
+            }
+        }
+        assert_eq!(found.len(), 8, "all eight types among 64 users");
+        found
+    }
+
+    #[test]
+    fn each_claim_type_has_its_id_profile_types_and_coverage() {
+        for (t, e) in one_of_each() {
+            let sp = spec::spec(t);
+            let id = e["id"].as_str().unwrap();
+            assert!(id.starts_with(&format!("{}--", t.name())), "{id}");
+            assert_eq!(e["meta"]["profile"][0], sp.profile, "{id}");
+            let codes: Vec<&str> = e["type"]["coding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["code"].as_str().unwrap())
+                .collect();
+            assert!(codes.contains(&sp.eob_type), "{id} {codes:?}");
+            assert!(codes.contains(&sp.claim_type.0), "{id} {codes:?}");
+            let patient = e["patient"]["reference"].as_str().unwrap();
+            let bene = patient.strip_prefix("Patient/").unwrap();
+            assert_eq!(
+                e["insurance"][0]["coverage"]["reference"],
+                format!("Coverage/{}-{bene}", sp.part)
+            );
+            for k in [
+                "status", "use", "created", "insurer", "provider", "outcome", "item",
+            ] {
+                assert!(!e[k].is_null(), "{id} lacks {k}");
+            }
+            for item in e["item"].as_array().unwrap() {
+                assert!(item["productOrService"]["coding"][0]["code"].is_string());
+                assert!(item["sequence"].is_u64());
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_are_numbers_with_decimals_and_usd() {
+        for (t, e) in one_of_each() {
+            let text = e.to_string();
+            assert!(text.contains("\"currency\":\"USD\""), "{}", t.name());
+            for a in e["item"][0]["adjudication"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if let Some(v) = a["amount"]["value"].as_f64() {
+                    assert!(v.is_finite());
+                    assert_eq!(a["amount"]["currency"], "USD");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn institutional_claims_contain_their_provider_organization() {
+        for (t, e) in one_of_each() {
+            let institutional =
+                !matches!(t, ClaimType::Carrier | ClaimType::Dme | ClaimType::PartD);
+            if institutional {
+                assert_eq!(e["provider"]["reference"], "#provider-org", "{}", t.name());
+                assert_eq!(e["contained"][0]["id"], "provider-org");
+            }
+        }
+    }
+}
