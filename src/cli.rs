@@ -144,6 +144,11 @@ pub struct PatientArgs {
     /// The beneficiary: a sandbox user name (BBUser00042) or a BENE_ID (-19990000000043).
     #[arg(value_name = "USER", allow_hyphen_values = true)]
     pub who: String,
+    /// Print FHIR instead: the patient's document of `fhir/bundles/<patient-id>.json` (the
+    /// Patient, the Coverage searchset and every ExplanationOfBenefit searchset page, as the
+    /// API returns them), byte for byte as the full run writes it.
+    #[arg(long)]
+    pub fhir: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArgs,
@@ -216,6 +221,16 @@ pub fn resolve_user(who: &str, opts: &Options) -> Result<u64, String> {
         ));
     }
     Ok(i)
+}
+
+/// One beneficiary's FHIR document, exactly as `--formats bundles` writes
+/// `fhir/bundles/<patient-id>.json`.
+pub fn patient_fhir(ds: &Dataset, i: u64) -> Vec<u8> {
+    let bene = ds.beneficiary(i);
+    let claims = ds.claims(i);
+    let mut out = Vec::new();
+    crate::emit::fhir::Renderer::new(ds.options()).bundle(&mut out, &bene, &claims);
+    out
 }
 
 /// One beneficiary and its claims as JSON: every column by its database name, with cells

@@ -8,7 +8,7 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 use bbgen::Dataset;
-use bbgen::cli::{Cli, Command, patient_json, resolve_user};
+use bbgen::cli::{Cli, Command, patient_fhir, patient_json, resolve_user};
 use bbgen::pipeline;
 
 fn main() -> ExitCode {
@@ -40,7 +40,11 @@ fn run(cli: Cli) -> Result<(), String> {
             let opts = args.data.options();
             let i = resolve_user(&args.who, &opts)?;
             let ds = Dataset::new(opts).map_err(|e| e.to_string())?;
-            let json = patient_json(&ds, i);
+            let json = if args.fhir {
+                patient_fhir(&ds, i)
+            } else {
+                patient_json(&ds, i)
+            };
             std::io::stdout()
                 .write_all(&json)
                 .map_err(|e| format!("cannot write to stdout: {e}"))

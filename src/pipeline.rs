@@ -30,6 +30,10 @@ use crate::sink::{Compression, Sink};
 pub enum Format {
     /// CSV tables with BFD column names.
     Csv,
+    /// FHIR R4 NDJSON (Patient, Coverage, ExplanationOfBenefit).
+    Fhir,
+    /// FHIR per-patient bundles (`fhir/bundles/<patient-id>.json`).
+    Bundles,
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
     Parquet,
@@ -43,6 +47,8 @@ impl Format {
     /// Every format, in the order `--formats all` lists them.
     pub const ALL: &[Format] = &[
         Format::Csv,
+        Format::Fhir,
+        Format::Bundles,
         #[cfg(feature = "parquet")]
         Format::Parquet,
         Format::Rif,
@@ -53,6 +59,8 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
+            Format::Fhir => "fhir",
+            Format::Bundles => "bundles",
             #[cfg(feature = "parquet")]
             Format::Parquet => "parquet",
             Format::Rif => "rif",
@@ -63,6 +71,7 @@ impl Format {
     /// The formats written when `--formats` is not given.
     pub fn defaults() -> Vec<Format> {
         vec![
+            Format::Fhir,
             Format::Csv,
             #[cfg(feature = "parquet")]
             Format::Parquet,
@@ -226,6 +235,8 @@ fn emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
     for f in &cfg.formats {
         match f {
             Format::Csv => e.push(Box::new(csv::CsvTables::all())),
+            Format::Fhir => e.push(Box::new(crate::emit::fhir::FhirNdjson)),
+            Format::Bundles => e.push(Box::new(crate::emit::fhir::FhirBundles)),
             #[cfg(feature = "parquet")]
             Format::Parquet => e.push(Box::new(crate::emit::parquet::ParquetTables {
                 compression: cfg.parquet_compression,

@@ -5,6 +5,7 @@
 //! the thread count.
 
 pub mod csv;
+pub mod fhir;
 pub mod manifest;
 #[cfg(feature = "parquet")]
 pub mod parquet;

@@ -1,0 +1,2202 @@
+//! What each claim type maps to FHIR, as data: the columns that become extensions,
+//! supporting information, adjudications, totals and benefit balances, with the Blue Button
+//! variable ids (`https://bluebutton.cms.gov/resources/variables/<var>`) and the CCW labels
+//! the API writes beside them. One builder in [`super::eob`] reads these lists for all eight
+//! claim types.
+
+use crate::model::ClaimType;
+use crate::schema::Col;
+
+/// The Blue Button variables base URL.
+pub const VARS: &str = "https://bluebutton.cms.gov/resources/variables/";
+
+/// How a column becomes an extension value.
+#[derive(Clone, Copy, Debug)]
+pub enum ExtKind {
+    /// `valueCoding` with the variable as system.
+    Coding,
+    /// `valueIdentifier` with the variable as system.
+    Identifier,
+    /// `valueMoney` (USD).
+    Money,
+    /// `valueDate`.
+    Date,
+    /// `valueQuantity`.
+    Quantity,
+    /// `valueQuantity` coded by the unit variable named.
+    QuantityCoded(Col, &'static str),
+}
+
+/// A column written as an extension.
+#[derive(Clone, Copy, Debug)]
+pub struct Ext {
+    /// The column.
+    pub col: Col,
+    /// The Blue Button variable id.
+    pub var: &'static str,
+    /// The value type.
+    pub kind: ExtKind,
+}
+
+/// The value of a supporting-information entry.
+#[derive(Clone, Copy, Debug)]
+pub enum InfoValue {
+    /// `code` with the variable as system.
+    Code(&'static str),
+    /// `code` in the given code system.
+    CodeIn(&'static str),
+    /// `timingDate`.
+    Date,
+    /// `timingPeriod` from the column to the end column given.
+    Period(Col),
+    /// `valueQuantity`.
+    Quantity,
+    /// `valueQuantity` in US pints.
+    Pints,
+}
+
+/// A column written as `supportingInfo`.
+#[derive(Clone, Copy, Debug)]
+pub struct Info {
+    /// The column.
+    pub col: Col,
+    /// The C4BB supporting-info type (code, display); `None` for the generic `info`.
+    pub category: Option<(&'static str, &'static str)>,
+    /// The Blue Button information variable ("" when the category alone names it).
+    pub info: &'static str,
+    /// Its CCW label.
+    pub label: &'static str,
+    /// The value.
+    pub value: InfoValue,
+}
+
+/// An adjudication category coding.
+#[derive(Clone, Copy, Debug)]
+pub struct Cat {
+    /// Code system.
+    pub system: &'static str,
+    /// Code.
+    pub code: &'static str,
+    /// Display.
+    pub display: &'static str,
+}
+
+/// An amount column written as an adjudication (or total).
+#[derive(Clone, Copy, Debug)]
+pub struct Adj {
+    /// The column.
+    pub col: Col,
+    /// The C4BB / HL7 adjudication category.
+    pub category: Cat,
+    /// The Blue Button adjudication variable ("" for none).
+    pub var: &'static str,
+    /// Its CCW label.
+    pub label: &'static str,
+}
+
+/// Whether a benefit balance is money or a count.
+#[derive(Clone, Copy, Debug)]
+pub enum BalanceKind {
+    /// `usedMoney`.
+    Money,
+    /// `usedUnsignedInt`.
+    UnsignedInt,
+}
+
+/// A column written as a `benefitBalance.financial` entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Balance {
+    /// The column.
+    pub col: Col,
+    /// The Blue Button variable id.
+    pub var: &'static str,
+    /// Its CCW label.
+    pub label: &'static str,
+    /// Money or count.
+    pub kind: BalanceKind,
+}
+
+/// Everything type-specific about one claim type's ExplanationOfBenefit.
+pub struct TypeSpec {
+    /// The claim type.
+    pub kind: ClaimType,
+    /// The C4BB profile.
+    pub profile: &'static str,
+    /// The `eob-type` code (`CARRIER`, …).
+    pub eob_type: &'static str,
+    /// The HL7 claim-type (code, display).
+    pub claim_type: (&'static str, &'static str),
+    /// The C4BB institutional subtype (code, text), for institutional claims.
+    pub sub_type: Option<(&'static str, &'static str)>,
+    /// The Coverage the claim is paid under (`part-a`, `part-b`, `part-d`).
+    pub part: &'static str,
+    /// Claim-level extensions.
+    pub ext: &'static [Ext],
+    /// Supporting information.
+    pub info: &'static [Info],
+    /// Line-level extensions.
+    pub item_ext: &'static [Ext],
+    /// Line adjudication amounts.
+    pub item_adj: &'static [Adj],
+    /// Claim totals.
+    pub total: &'static [Adj],
+    /// Benefit balance entries.
+    pub balance: &'static [Balance],
+}
+
+/// The spec of a claim type.
+pub fn spec(t: ClaimType) -> &'static TypeSpec {
+    match t {
+        ClaimType::Carrier => &CARRIER,
+        ClaimType::Inpatient => &INPATIENT,
+        ClaimType::Outpatient => &OUTPATIENT,
+        ClaimType::Dme => &DME,
+        ClaimType::Hha => &HHA,
+        ClaimType::Hospice => &HOSPICE,
+        ClaimType::Snf => &SNF,
+        ClaimType::PartD => &PDE,
+    }
+}
+
+macro_rules! type_spec {
+    ($name:ident, $kind:ident, $profile:literal, $eob:literal, $ct:expr, $sub:expr, $part:literal,
+     $ext:ident, $info:ident, $iext:ident, $iadj:ident, $total:ident, $bal:ident) => {
+        /// The spec of this claim type.
+        pub static $name: TypeSpec = TypeSpec {
+            kind: ClaimType::$kind,
+            profile: concat!(
+                "http://hl7.org/fhir/us/carin-bb/StructureDefinition/",
+                $profile
+            ),
+            eob_type: $eob,
+            claim_type: $ct,
+            sub_type: $sub,
+            part: $part,
+            ext: $ext,
+            info: $info,
+            item_ext: $iext,
+            item_adj: $iadj,
+            total: $total,
+            balance: $bal,
+        };
+    };
+}
+
+const INSTITUTIONAL: (&str, &str) = ("institutional", "Institutional");
+
+type_spec!(
+    CARRIER,
+    Carrier,
+    "C4BB-ExplanationOfBenefit-Professional-NonClinician",
+    "CARRIER",
+    ("professional", "Professional"),
+    None,
+    "part-b",
+    CARRIER_EXT,
+    CARRIER_INFO,
+    CARRIER_ITEM_EXT,
+    CARRIER_ITEM_ADJ,
+    CARRIER_TOTAL,
+    CARRIER_BALANCE
+);
+// As the API serves them: DME claims carry the institutional profile and claim type and
+// point at Part A; HHA claims the professional ones with an inpatient subtype.
+type_spec!(
+    DME,
+    Dme,
+    "C4BB-ExplanationOfBenefit-Inpatient-Institutional",
+    "DME",
+    INSTITUTIONAL,
+    None,
+    "part-a",
+    DME_EXT,
+    DME_INFO,
+    DME_ITEM_EXT,
+    DME_ITEM_ADJ,
+    DME_TOTAL,
+    DME_BALANCE
+);
+type_spec!(
+    INPATIENT,
+    Inpatient,
+    "C4BB-ExplanationOfBenefit-Inpatient-Institutional",
+    "INPATIENT",
+    INSTITUTIONAL,
+    Some(("inpatient", "Inpatient")),
+    "part-a",
+    INPATIENT_EXT,
+    INPATIENT_INFO,
+    INPATIENT_ITEM_EXT,
+    INPATIENT_ITEM_ADJ,
+    INPATIENT_TOTAL,
+    INPATIENT_BALANCE
+);
+type_spec!(
+    SNF,
+    Snf,
+    "C4BB-ExplanationOfBenefit-Inpatient-Institutional",
+    "SNF",
+    INSTITUTIONAL,
+    Some(("inpatient", "Inpatient")),
+    "part-a",
+    SNF_EXT,
+    SNF_INFO,
+    SNF_ITEM_EXT,
+    SNF_ITEM_ADJ,
+    SNF_TOTAL,
+    SNF_BALANCE
+);
+type_spec!(
+    OUTPATIENT,
+    Outpatient,
+    "C4BB-ExplanationOfBenefit-Outpatient-Institutional",
+    "OUTPATIENT",
+    INSTITUTIONAL,
+    Some(("outpatient", "Outpatient")),
+    "part-b",
+    OUTPATIENT_EXT,
+    OUTPATIENT_INFO,
+    OUTPATIENT_ITEM_EXT,
+    OUTPATIENT_ITEM_ADJ,
+    OUTPATIENT_TOTAL,
+    OUTPATIENT_BALANCE
+);
+type_spec!(
+    HHA,
+    Hha,
+    "C4BB-ExplanationOfBenefit-Professional-NonClinician",
+    "HHA",
+    ("professional", "Professional"),
+    Some(("inpatient", "Inpatient")),
+    "part-b",
+    HHA_EXT,
+    HHA_INFO,
+    HHA_ITEM_EXT,
+    HHA_ITEM_ADJ,
+    HHA_TOTAL,
+    HHA_BALANCE
+);
+type_spec!(
+    HOSPICE,
+    Hospice,
+    "C4BB-ExplanationOfBenefit-Inpatient-Institutional",
+    "HOSPICE",
+    INSTITUTIONAL,
+    Some(("inpatient", "Inpatient")),
+    "part-a",
+    HOSPICE_EXT,
+    HOSPICE_INFO,
+    HOSPICE_ITEM_EXT,
+    HOSPICE_ITEM_ADJ,
+    HOSPICE_TOTAL,
+    HOSPICE_BALANCE
+);
+type_spec!(
+    PDE,
+    PartD,
+    "C4BB-ExplanationOfBenefit-Pharmacy",
+    "PDE",
+    ("pharmacy", "Pharmacy"),
+    None,
+    "part-d",
+    PDE_EXT,
+    PDE_INFO,
+    PDE_ITEM_EXT,
+    PDE_ITEM_ADJ,
+    PDE_TOTAL,
+    PDE_BALANCE
+);
+
+/// Claim-level extensions of carrier claims.
+pub static CARRIER_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CARR_NUM,
+        var: "carr_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_CNTL_NUM,
+        var: "carr_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_PMT_DNL_CD,
+        var: "carr_clm_pmt_dnl_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
+        var: "asgmntcd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_CLNCL_TRIL_NUM,
+        var: "clm_clncl_tril_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_ENTRY_CD,
+        var: "carr_clm_entry_cd",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of carrier claims.
+pub static CARRIER_INFO: &[Info] = &[Info {
+    col: Col::NCH_WKLY_PROC_DT,
+    category: Some(("clmrecvddate", "Claim Received Date")),
+    info: "nch_wkly_proc_dt",
+    label: "NCH Weekly Claim Processing Date",
+    value: InfoValue::Date,
+}];
+/// Line-level extensions of carrier claims.
+pub static CARRIER_ITEM_EXT: &[Ext] = &[
+    Ext {
+        col: Col::CARR_LINE_MTUS_CNT,
+        var: "carr_line_mtus_cnt",
+        kind: ExtKind::Quantity,
+    },
+    Ext {
+        col: Col::CARR_LINE_MTUS_CNT,
+        var: "carr_line_mtus_cnt",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CARR_LINE_MTUS_CD,
+        var: "carr_line_mtus_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::BETOS_CD,
+        var: "betos_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_BENE_PRMRY_PYR_CD,
+        var: "line_bene_prmry_pyr_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_PRCSG_IND_CD,
+        var: "line_prcsg_ind_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_SERVICE_DEDUCTIBLE,
+        var: "line_service_deductible",
+        kind: ExtKind::Coding,
+    },
+];
+/// Line adjudication amounts of carrier claims.
+pub static CARRIER_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::LINE_NCH_PMT_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "benefit",
+            display: "Benefit Amount",
+        },
+        var: "line_nch_pmt_amt",
+        label: "Line NCH Medicare Payment Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtopatient",
+            display: "Paid to patient",
+        },
+        var: "line_bene_pmt_amt",
+        label: "Line Payment Amount to Beneficiary",
+    },
+    Adj {
+        col: Col::LINE_PRVDR_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtoprovider",
+            display: "Paid to provider",
+        },
+        var: "line_prvdr_pmt_amt",
+        label: "Line Provider Payment Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PTB_DDCTBL_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "deductible",
+            display: "Deductible",
+        },
+        var: "line_bene_ptb_ddctbl_amt",
+        label: "Line Beneficiary Part B Deductible Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PRMRY_PYR_PD_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "line_bene_prmry_pyr_pd_amt",
+        label: "Line Primary Payer (if not Medicare) Paid Amount",
+    },
+    Adj {
+        col: Col::LINE_COINSRNC_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "line_coinsrnc_amt",
+        label: "Line Beneficiary Coinsurance Amount",
+    },
+    Adj {
+        col: Col::LINE_SBMTD_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "line_sbmtd_chrg_amt",
+        label: "Line Submitted Charge Amount",
+    },
+    Adj {
+        col: Col::LINE_ALOWD_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "eligible",
+            display: "Eligible Amount",
+        },
+        var: "line_alowd_chrg_amt",
+        label: "Line Allowed Charge Amount",
+    },
+];
+/// Claim totals of carrier claims.
+pub static CARRIER_TOTAL: &[Adj] = &[Adj {
+    col: Col::CARR_CLM_PRMRY_PYR_PD_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "priorpayerpaid",
+        display: "Prior payer paid",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of carrier claims.
+pub static CARRIER_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
+        var: "carr_clm_cash_ddctbl_apld_amt",
+        label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CLM_PRVDR_PMT_AMT,
+        var: "nch_clm_prvdr_pmt_amt",
+        label: "NCH Claim Provider Payment Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CLM_BENE_PMT_AMT,
+        var: "nch_clm_bene_pmt_amt",
+        label: "NCH Claim Payment Amount to Beneficiary",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
+        var: "nch_carr_clm_sbmtd_chrg_amt",
+        label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CARR_CLM_ALOWD_AMT,
+        var: "nch_carr_clm_alowd_amt",
+        label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
+        kind: BalanceKind::Money,
+    },
+];
+
+/// Claim-level extensions of inpatient claims.
+pub static INPATIENT_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_CLM_ACTN_CD,
+        var: "fi_clm_actn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::IME_OP_CLM_VAL_AMT,
+        var: "ime_op_clm_val_amt",
+        kind: ExtKind::Money,
+    },
+    Ext {
+        col: Col::CLM_UNCOMPD_CARE_PMT_AMT,
+        var: "clm_uncompd_care_pmt_amt",
+        kind: ExtKind::Money,
+    },
+    Ext {
+        col: Col::DSH_OP_CLM_VAL_AMT,
+        var: "dsh_op_clm_val_amt",
+        kind: ExtKind::Money,
+    },
+    Ext {
+        col: Col::FI_DOC_CLM_CNTL_NUM,
+        var: "fi_doc_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_CLM_PROC_DT,
+        var: "fi_clm_proc_dt",
+        kind: ExtKind::Date,
+    },
+    Ext {
+        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+        var: "clm_mdcr_non_pmt_rsn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+        var: "clm_srvc_clsfctn_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of inpatient claims.
+pub static INPATIENT_INFO: &[Info] = &[
+    Info {
+        col: Col::NCH_PTNT_STATUS_IND_CD,
+        category: None,
+        info: "nch_ptnt_stus_ind_cd",
+        label: "NCH Patient Status Indicator Code",
+        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
+    },
+    Info {
+        col: Col::CLM_ADMSN_DT,
+        category: Some(("admissionperiod", "Admission Period")),
+        info: "",
+        label: "",
+        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
+    },
+    Info {
+        col: Col::CLM_IP_ADMSN_TYPE_CD,
+        category: Some(("admtype", "Information")),
+        info: "clm_ip_admsn_type_cd",
+        label: "Claim Inpatient Admission Type Code",
+        value: InfoValue::CodeIn("https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit"),
+    },
+    Info {
+        col: Col::CLM_SRC_IP_ADMSN_CD,
+        category: None,
+        info: "clm_src_ip_admsn_cd",
+        label: "Claim Source Inpatient Admission Code",
+        value: InfoValue::Code("clm_src_ip_admsn_cd"),
+    },
+    Info {
+        col: Col::CLM_DRG_CD,
+        category: None,
+        info: "clm_drg_cd",
+        label: "Claim Diagnosis Related Group Code (or MS-DRG Code)",
+        value: InfoValue::Code("clm_drg_cd"),
+    },
+    Info {
+        col: Col::NCH_BLOOD_PNTS_FRNSHD_QTY,
+        category: None,
+        info: "nch_blood_pnts_frnshd_qty",
+        label: "NCH Blood Pints Furnished Quantity",
+        value: InfoValue::Pints,
+    },
+    Info {
+        col: Col::CLM_MCO_PD_SW,
+        category: None,
+        info: "clm_mco_pd_sw",
+        label: "Claim MCO Paid Switch",
+        value: InfoValue::Code("clm_mco_pd_sw"),
+    },
+    Info {
+        col: Col::CLM_FREQ_CD,
+        category: Some(("typeofbill", "Type of Bill")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("clm_freq_cd"),
+    },
+    Info {
+        col: Col::PTNT_DSCHRG_STUS_CD,
+        category: Some(("discharge-status", "Discharge Status")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+    },
+    Info {
+        col: Col::NCH_PRMRY_PYR_CD,
+        category: None,
+        info: "nch_prmry_pyr_cd",
+        label: "NCH Primary Payer Code (if not Medicare)",
+        value: InfoValue::Code("nch_prmry_pyr_cd"),
+    },
+    Info {
+        col: Col::NCH_WKLY_PROC_DT,
+        category: Some(("clmrecvddate", "Claim Received Date")),
+        info: "nch_wkly_proc_dt",
+        label: "NCH Weekly Claim Processing Date",
+        value: InfoValue::Date,
+    },
+];
+/// Line-level extensions of inpatient claims.
+pub static INPATIENT_ITEM_EXT: &[Ext] = &[];
+/// Line adjudication amounts of inpatient claims.
+pub static INPATIENT_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::REV_CNTR_RATE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_rate_amt",
+        label: "Revenue Center Rate Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_TOT_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_tot_chrg_amt",
+        label: "Revenue Center Total Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "noncovered",
+            display: "Noncovered",
+        },
+        var: "rev_cntr_ncvrd_chrg_amt",
+        label: "Revenue Center Non-Covered Charge Amount",
+    },
+];
+/// Claim totals of inpatient claims.
+pub static INPATIENT_TOTAL: &[Adj] = &[Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of inpatient claims.
+pub static INPATIENT_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::CLM_PASS_THRU_PER_DIEM_AMT,
+        var: "clm_pass_thru_per_diem_amt",
+        label: "Claim Pass Thru Per Diem Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
+        var: "nch_profnl_cmpnt_chrg_amt",
+        label: "Professional Component Charge Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_TOT_PPS_CPTL_AMT,
+        var: "clm_tot_pps_cptl_amt",
+        label: "Claim Total PPS Capital Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
+        var: "bene_tot_coinsrnc_days_cnt",
+        label: "Beneficiary Total Coinsurance Days Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::CLM_NON_UTLZTN_DAYS_CNT,
+        var: "clm_non_utlztn_days_cnt",
+        label: "Claim Medicare Non Utilization Days Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::NCH_BENE_IP_DDCTBL_AMT,
+        var: "nch_bene_ip_ddctbl_amt",
+        label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
+        var: "nch_bene_pta_coinsrnc_lblty_amt",
+        label: "NCH Beneficiary Part A Coinsurance Liability Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_IP_NCVRD_CHRG_AMT,
+        var: "nch_ip_ncvrd_chrg_amt",
+        label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_IP_TOT_DDCTN_AMT,
+        var: "nch_ip_tot_ddctn_amt",
+        label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
+        var: "clm_pps_cptl_dsprprtnt_shr_amt",
+        label: "Claim PPS Capital Disproportionate Share Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
+        var: "clm_pps_cptl_excptn_amt",
+        label: "Claim PPS Capital Exception Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_FSP_AMT,
+        var: "clm_pps_cptl_fsp_amt",
+        label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_IME_AMT,
+        var: "clm_pps_cptl_ime_amt",
+        label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
+        var: "clm_pps_cptl_outlier_amt",
+        label: "Claim PPS Capital Outlier Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
+        var: "clm_pps_old_cptl_hld_hrmls_amt",
+        label: "Claim PPS Old Capital Hold Harmless Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_DRG_OUTLIER_APRVD_PMT_AMT,
+        var: "nch_drg_outlier_aprvd_pmt_amt",
+        label: "NCH DRG Outlier Approved Payment Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+        var: "nch_bene_blood_ddctbl_lblty_am",
+        label: "NCH Beneficiary Blood Deductible Liability Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+        var: "prpayamt",
+        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_UTLZTN_DAY_CNT,
+        var: "clm_utlztn_day_cnt",
+        label: "Claim Medicare Utilization Day Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_DRG_WT_NUM,
+        var: "clm_pps_cptl_drg_wt_num",
+        label: "Claim PPS Capital DRG Weight Number",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::BENE_LRD_USED_CNT,
+        var: "bene_lrd_used_cnt",
+        label: "Beneficiary Medicare Lifetime Reserve Days (LRD) Used Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+];
+
+/// Claim-level extensions of outpatient claims.
+pub static OUTPATIENT_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_DOC_CLM_CNTL_NUM,
+        var: "fi_doc_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_CLM_PROC_DT,
+        var: "fi_clm_proc_dt",
+        kind: ExtKind::Date,
+    },
+    Ext {
+        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+        var: "clm_mdcr_non_pmt_rsn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+        var: "clm_srvc_clsfctn_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of outpatient claims.
+pub static OUTPATIENT_INFO: &[Info] = &[
+    Info {
+        col: Col::NCH_WKLY_PROC_DT,
+        category: Some(("clmrecvddate", "Claim Received Date")),
+        info: "nch_wkly_proc_dt",
+        label: "NCH Weekly Claim Processing Date",
+        value: InfoValue::Date,
+    },
+    Info {
+        col: Col::CLM_MCO_PD_SW,
+        category: None,
+        info: "clm_mco_pd_sw",
+        label: "Claim MCO Paid Switch",
+        value: InfoValue::Code("clm_mco_pd_sw"),
+    },
+    Info {
+        col: Col::CLM_FREQ_CD,
+        category: Some(("typeofbill", "Type of Bill")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("clm_freq_cd"),
+    },
+    Info {
+        col: Col::PTNT_DSCHRG_STUS_CD,
+        category: Some(("discharge-status", "Discharge Status")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+    },
+    Info {
+        col: Col::NCH_PRMRY_PYR_CD,
+        category: None,
+        info: "nch_prmry_pyr_cd",
+        label: "NCH Primary Payer Code (if not Medicare)",
+        value: InfoValue::Code("nch_prmry_pyr_cd"),
+    },
+];
+/// Line-level extensions of outpatient claims.
+pub static OUTPATIENT_ITEM_EXT: &[Ext] = &[Ext {
+    col: Col::REV_CNTR_UNIT_CNT,
+    var: "rev_cntr_unit_cnt",
+    kind: ExtKind::Quantity,
+}];
+/// Line adjudication amounts of outpatient claims.
+pub static OUTPATIENT_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::REV_CNTR_RATE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_rate_amt",
+        label: "Revenue Center Rate Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_TOT_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_tot_chrg_amt",
+        label: "Revenue Center Total Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "noncovered",
+            display: "Noncovered",
+        },
+        var: "rev_cntr_ncvrd_chrg_amt",
+        label: "Revenue Center Non-Covered Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_BLOOD_DDCTBL_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "deductible",
+            display: "Deductible",
+        },
+        var: "rev_cntr_blood_ddctbl_amt",
+        label: "Revenue Center Blood Deductible Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_CASH_DDCTBL_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "deductible",
+            display: "Deductible",
+        },
+        var: "rev_cntr_cash_ddctbl_amt",
+        label: "Revenue Center Cash Deductible Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_COINSRNC_WGE_ADJSTD_C,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "rev_cntr_coinsrnc_wge_adjstd_c",
+        label: "Revenue Center Coinsurance/Wage Adjusted Coinsurance Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_RDCD_COINSRNC_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "rev_cntr_rdcd_coinsrnc_amt",
+        label: "Revenue Center Reduced Coinsurance Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_1ST_MSP_PD_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "rev_cntr_1st_msp_pd_amt",
+        label: "Revenue Center 1st Medicare Secondary Payer (MSP) Paid Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_2ND_MSP_PD_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "rev_cntr_2nd_msp_pd_amt",
+        label: "Revenue Center 2nd Medicare Secondary Payer (MSP) Paid Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_PRVDR_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtoprovider",
+            display: "Paid to provider",
+        },
+        var: "rev_cntr_prvdr_pmt_amt",
+        label: "Revenue Center (Medicare) Provider Payment Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_BENE_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtopatient",
+            display: "Paid to patient",
+        },
+        var: "rev_cntr_bene_pmt_amt",
+        label: "Revenue Center Payment Amount to Beneficiary",
+    },
+    Adj {
+        col: Col::REV_CNTR_PTNT_RSPNSBLTY_PMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidbypatient",
+            display: "Paid by patient",
+        },
+        var: "rev_cntr_ptnt_rspnsblty_pmt",
+        label: "Revenue Center Patient Responsibility Payment Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_PMT_AMT_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_pmt_amt_amt",
+        label: "Revenue Center (Medicare) Payment Amount",
+    },
+];
+/// Claim totals of outpatient claims.
+pub static OUTPATIENT_TOTAL: &[Adj] = &[Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of outpatient claims.
+pub static OUTPATIENT_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
+        var: "nch_profnl_cmpnt_chrg_amt",
+        label: "Professional Component Charge Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_PTB_DDCTBL_AMT,
+        var: "nch_bene_ptb_ddctbl_amt",
+        label: "NCH Beneficiary Part B Deductible Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_PTB_COINSRNC_AMT,
+        var: "nch_bene_ptb_coinsrnc_amt",
+        label: "NCH Beneficiary Part B Coinsurance Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_OP_PRVDR_PMT_AMT,
+        var: "clm_op_prvdr_pmt_amt",
+        label: "Claim Outpatient Provider Payment Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_OP_BENE_PMT_AMT,
+        var: "clm_op_bene_pmt_amt",
+        label: "Claim Outpatient Payment Amount to Beneficiary",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+        var: "nch_bene_blood_ddctbl_lblty_am",
+        label: "NCH Beneficiary Blood Deductible Liability Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+        var: "prpayamt",
+        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+        kind: BalanceKind::Money,
+    },
+];
+
+/// Claim-level extensions of dme claims.
+pub static DME_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CARR_NUM,
+        var: "carr_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_CNTL_NUM,
+        var: "carr_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_PMT_DNL_CD,
+        var: "carr_clm_pmt_dnl_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
+        var: "asgmntcd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_CLNCL_TRIL_NUM,
+        var: "clm_clncl_tril_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::CARR_CLM_ENTRY_CD,
+        var: "carr_clm_entry_cd",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of dme claims.
+pub static DME_INFO: &[Info] = &[Info {
+    col: Col::NCH_WKLY_PROC_DT,
+    category: Some(("clmrecvddate", "Claim Received Date")),
+    info: "nch_wkly_proc_dt",
+    label: "NCH Weekly Claim Processing Date",
+    value: InfoValue::Date,
+}];
+/// Line-level extensions of dme claims.
+pub static DME_ITEM_EXT: &[Ext] = &[
+    Ext {
+        col: Col::PRVDR_NUM,
+        var: "suplrnum",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::DMERC_LINE_SCRN_SVGS_AMT,
+        var: "dmerc_line_scrn_svgs_amt",
+        kind: ExtKind::Quantity,
+    },
+    Ext {
+        col: Col::DMERC_LINE_MTUS_CNT,
+        var: "dmerc_line_mtus_cnt",
+        kind: ExtKind::QuantityCoded(Col::DMERC_LINE_MTUS_CD, "dmerc_line_mtus_cd"),
+    },
+    Ext {
+        col: Col::DMERC_LINE_PRCNG_STATE_CD,
+        var: "dmerc_line_prcng_state_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::DMERC_LINE_SUPPLR_TYPE_CD,
+        var: "dmerc_line_supplr_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::BETOS_CD,
+        var: "betos_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_BENE_PRMRY_PYR_CD,
+        var: "line_bene_prmry_pyr_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_PRCSG_IND_CD,
+        var: "line_prcsg_ind_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::LINE_SERVICE_DEDUCTIBLE,
+        var: "line_service_deductible",
+        kind: ExtKind::Coding,
+    },
+];
+/// Line adjudication amounts of dme claims.
+pub static DME_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::LINE_PRMRY_ALOWD_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "eligible",
+            display: "Eligible Amount",
+        },
+        var: "line_prmry_alowd_chrg_amt",
+        label: "Line Primary Payer Allowed Charge Amount",
+    },
+    Adj {
+        col: Col::LINE_DME_PRCHS_PRICE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "line_dme_prchs_price_amt",
+        label: "Line DME Purchase Price Amount",
+    },
+    Adj {
+        col: Col::LINE_NCH_PMT_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "benefit",
+            display: "Benefit Amount",
+        },
+        var: "line_nch_pmt_amt",
+        label: "Line NCH Medicare Payment Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtopatient",
+            display: "Paid to patient",
+        },
+        var: "line_bene_pmt_amt",
+        label: "Line Payment Amount to Beneficiary",
+    },
+    Adj {
+        col: Col::LINE_PRVDR_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtoprovider",
+            display: "Paid to provider",
+        },
+        var: "line_prvdr_pmt_amt",
+        label: "Line Provider Payment Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PTB_DDCTBL_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "deductible",
+            display: "Deductible",
+        },
+        var: "line_bene_ptb_ddctbl_amt",
+        label: "Line Beneficiary Part B Deductible Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PRMRY_PYR_PD_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "line_bene_prmry_pyr_pd_amt",
+        label: "Line Primary Payer (if not Medicare) Paid Amount",
+    },
+    Adj {
+        col: Col::LINE_COINSRNC_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "line_coinsrnc_amt",
+        label: "Line Beneficiary Coinsurance Amount",
+    },
+    Adj {
+        col: Col::LINE_SBMTD_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "line_sbmtd_chrg_amt",
+        label: "Line Submitted Charge Amount",
+    },
+    Adj {
+        col: Col::LINE_ALOWD_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "eligible",
+            display: "Eligible Amount",
+        },
+        var: "line_alowd_chrg_amt",
+        label: "Line Allowed Charge Amount",
+    },
+    Adj {
+        col: Col::LINE_BENE_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtoprovider",
+            display: "Paid to provider",
+        },
+        var: "line_bene_pmt_amt",
+        label: "Line Payment Amount to Beneficiary",
+    },
+    Adj {
+        col: Col::LINE_DME_PRCHS_PRICE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "line_dme_prchs_price_amt",
+        label: "Line DME Purchase Price Amount",
+    },
+];
+/// Claim totals of dme claims.
+pub static DME_TOTAL: &[Adj] = &[Adj {
+    col: Col::CARR_CLM_PRMRY_PYR_PD_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "priorpayerpaid",
+        display: "Prior payer paid",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of dme claims.
+pub static DME_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
+        var: "carr_clm_cash_ddctbl_apld_amt",
+        label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CLM_PRVDR_PMT_AMT,
+        var: "nch_clm_prvdr_pmt_amt",
+        label: "NCH Claim Provider Payment Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CLM_BENE_PMT_AMT,
+        var: "nch_clm_bene_pmt_amt",
+        label: "NCH Claim Payment Amount to Beneficiary",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
+        var: "nch_carr_clm_sbmtd_chrg_amt",
+        label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_CARR_CLM_ALOWD_AMT,
+        var: "nch_carr_clm_alowd_amt",
+        label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
+        kind: BalanceKind::Money,
+    },
+];
+
+/// Claim-level extensions of hha claims.
+pub static HHA_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_DOC_CLM_CNTL_NUM,
+        var: "fi_doc_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_CLM_PROC_DT,
+        var: "fi_clm_proc_dt",
+        kind: ExtKind::Date,
+    },
+    Ext {
+        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+        var: "clm_mdcr_non_pmt_rsn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+        var: "clm_srvc_clsfctn_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of hha claims.
+pub static HHA_INFO: &[Info] = &[
+    Info {
+        col: Col::NCH_WKLY_PROC_DT,
+        category: Some(("clmrecvddate", "Claim Received Date")),
+        info: "nch_wkly_proc_dt",
+        label: "NCH Weekly Claim Processing Date",
+        value: InfoValue::Date,
+    },
+    Info {
+        col: Col::CLM_FREQ_CD,
+        category: Some(("typeofbill", "Type of Bill")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("clm_freq_cd"),
+    },
+    Info {
+        col: Col::PTNT_DSCHRG_STUS_CD,
+        category: Some(("discharge-status", "Discharge Status")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+    },
+    Info {
+        col: Col::NCH_PRMRY_PYR_CD,
+        category: None,
+        info: "nch_prmry_pyr_cd",
+        label: "NCH Primary Payer Code (if not Medicare)",
+        value: InfoValue::Code("nch_prmry_pyr_cd"),
+    },
+    Info {
+        col: Col::CLM_PPS_IND_CD,
+        category: None,
+        info: "clm_pps_ind_cd",
+        label: "Claim PPS Indicator Code",
+        value: InfoValue::Code("clm_pps_ind_cd"),
+    },
+    Info {
+        col: Col::CLM_HHA_LUPA_IND_CD,
+        category: None,
+        info: "clm_hha_lupa_ind_cd",
+        label: "Claim HHA Low Utilization Payment Adjustment (LUPA) Indicator Code",
+        value: InfoValue::Code("clm_hha_lupa_ind_cd"),
+    },
+    Info {
+        col: Col::CLM_HHA_RFRL_CD,
+        category: None,
+        info: "clm_hha_rfrl_cd",
+        label: "Claim HHA Referral Code",
+        value: InfoValue::Code("clm_hha_rfrl_cd"),
+    },
+    Info {
+        col: Col::CLM_HHA_TOT_VISIT_CNT,
+        category: None,
+        info: "clm_hha_tot_visit_cnt",
+        label: "Claim HHA Total Visit Count",
+        value: InfoValue::Quantity,
+    },
+    Info {
+        col: Col::CLM_ADMSN_DT,
+        category: Some(("admissionperiod", "Admission Period")),
+        info: "",
+        label: "",
+        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
+    },
+];
+/// Line-level extensions of hha claims.
+pub static HHA_ITEM_EXT: &[Ext] = &[Ext {
+    col: Col::REV_CNTR_UNIT_CNT,
+    var: "rev_cntr_unit_cnt",
+    kind: ExtKind::Quantity,
+}];
+/// Line adjudication amounts of hha claims.
+pub static HHA_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::REV_CNTR_RATE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_rate_amt",
+        label: "Revenue Center Rate Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_TOT_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_tot_chrg_amt",
+        label: "Revenue Center Total Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "noncovered",
+            display: "Noncovered",
+        },
+        var: "rev_cntr_ncvrd_chrg_amt",
+        label: "Revenue Center Non-Covered Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_PMT_AMT_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_pmt_amt_amt",
+        label: "Revenue Center (Medicare) Payment Amount",
+    },
+];
+/// Claim totals of hha claims.
+pub static HHA_TOTAL: &[Adj] = &[Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of hha claims.
+pub static HHA_BALANCE: &[Balance] = &[Balance {
+    col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+    var: "prpayamt",
+    label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+    kind: BalanceKind::Money,
+}];
+
+/// Claim-level extensions of hospice claims.
+pub static HOSPICE_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_DOC_CLM_CNTL_NUM,
+        var: "fi_doc_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_CLM_PROC_DT,
+        var: "fi_clm_proc_dt",
+        kind: ExtKind::Date,
+    },
+    Ext {
+        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+        var: "clm_mdcr_non_pmt_rsn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+        var: "clm_srvc_clsfctn_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::BENE_HOSPC_PRD_CNT,
+        var: "bene_hospc_prd_cnt",
+        kind: ExtKind::Quantity,
+    },
+];
+/// Supporting information of hospice claims.
+pub static HOSPICE_INFO: &[Info] = &[
+    Info {
+        col: Col::NCH_WKLY_PROC_DT,
+        category: Some(("clmrecvddate", "Claim Received Date")),
+        info: "nch_wkly_proc_dt",
+        label: "NCH Weekly Claim Processing Date",
+        value: InfoValue::Date,
+    },
+    Info {
+        col: Col::NCH_PTNT_STATUS_IND_CD,
+        category: None,
+        info: "nch_ptnt_stus_ind_cd",
+        label: "NCH Patient Status Indicator Code",
+        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
+    },
+    Info {
+        col: Col::CLM_HOSPC_START_DT_ID,
+        category: Some(("admissionperiod", "Admission Period")),
+        info: "",
+        label: "",
+        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
+    },
+    Info {
+        col: Col::CLM_FREQ_CD,
+        category: Some(("typeofbill", "Type of Bill")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("clm_freq_cd"),
+    },
+    Info {
+        col: Col::PTNT_DSCHRG_STUS_CD,
+        category: Some(("discharge-status", "Discharge Status")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+    },
+    Info {
+        col: Col::NCH_PRMRY_PYR_CD,
+        category: None,
+        info: "nch_prmry_pyr_cd",
+        label: "NCH Primary Payer Code (if not Medicare)",
+        value: InfoValue::Code("nch_prmry_pyr_cd"),
+    },
+];
+/// Line-level extensions of hospice claims.
+pub static HOSPICE_ITEM_EXT: &[Ext] = &[];
+/// Line adjudication amounts of hospice claims.
+pub static HOSPICE_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::REV_CNTR_RATE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_rate_amt",
+        label: "Revenue Center Rate Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_TOT_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_tot_chrg_amt",
+        label: "Revenue Center Total Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "noncovered",
+            display: "Noncovered",
+        },
+        var: "rev_cntr_ncvrd_chrg_amt",
+        label: "Revenue Center Non-Covered Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_PRVDR_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtoprovider",
+            display: "Paid to provider",
+        },
+        var: "rev_cntr_prvdr_pmt_amt",
+        label: "Revenue Center (Medicare) Provider Payment Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_BENE_PMT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidtopatient",
+            display: "Paid to patient",
+        },
+        var: "rev_cntr_bene_pmt_amt",
+        label: "Revenue Center Payment Amount to Beneficiary",
+    },
+    Adj {
+        col: Col::REV_CNTR_PMT_AMT_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_pmt_amt_amt",
+        label: "Revenue Center (Medicare) Payment Amount",
+    },
+];
+/// Claim totals of hospice claims.
+pub static HOSPICE_TOTAL: &[Adj] = &[Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of hospice claims.
+pub static HOSPICE_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::CLM_UTLZTN_DAY_CNT,
+        var: "clm_utlztn_day_cnt",
+        label: "Claim Medicare Utilization Day Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+        var: "prpayamt",
+        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+        kind: BalanceKind::Money,
+    },
+];
+
+/// Claim-level extensions of snf claims.
+pub static SNF_EXT: &[Ext] = &[
+    Ext {
+        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+        var: "nch_near_line_rec_ident_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_CLM_ACTN_CD,
+        var: "fi_clm_actn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_DOC_CLM_CNTL_NUM,
+        var: "fi_doc_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_CLM_PROC_DT,
+        var: "fi_clm_proc_dt",
+        kind: ExtKind::Date,
+    },
+    Ext {
+        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+        var: "clm_mdcr_non_pmt_rsn_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+        var: "clm_srvc_clsfctn_type_cd",
+        kind: ExtKind::Coding,
+    },
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Coding,
+    },
+];
+/// Supporting information of snf claims.
+pub static SNF_INFO: &[Info] = &[
+    Info {
+        col: Col::NCH_WKLY_PROC_DT,
+        category: Some(("clmrecvddate", "Claim Received Date")),
+        info: "nch_wkly_proc_dt",
+        label: "NCH Weekly Claim Processing Date",
+        value: InfoValue::Date,
+    },
+    Info {
+        col: Col::CLM_IP_ADMSN_TYPE_CD,
+        category: Some(("admtype", "Information")),
+        info: "clm_ip_admsn_type_cd",
+        label: "Claim Inpatient Admission Type Code",
+        value: InfoValue::CodeIn("https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit"),
+    },
+    Info {
+        col: Col::CLM_SRC_IP_ADMSN_CD,
+        category: None,
+        info: "clm_src_ip_admsn_cd",
+        label: "Claim Source Inpatient Admission Code",
+        value: InfoValue::Code("clm_src_ip_admsn_cd"),
+    },
+    Info {
+        col: Col::NCH_VRFD_NCVRD_STAY_FROM_DT,
+        category: None,
+        info: "nch_vrfd_ncvrd_stay_from_dt",
+        label: "NCH Verified Non-covered Stay From Date",
+        value: InfoValue::Period(Col::NCH_VRFD_NCVRD_STAY_THRU_DT),
+    },
+    Info {
+        col: Col::NCH_BENE_MDCR_BNFTS_EXHTD_DT_I,
+        category: None,
+        info: "nch_bene_mdcr_bnfts_exhtd_dt_i",
+        label: "NCH Beneficiary Medicare Benefits Exhausted Date",
+        value: InfoValue::Date,
+    },
+    Info {
+        col: Col::CLM_DRG_CD,
+        category: None,
+        info: "clm_drg_cd",
+        label: "Claim Diagnosis Related Group Code (or MS-DRG Code)",
+        value: InfoValue::Code("clm_drg_cd"),
+    },
+    Info {
+        col: Col::NCH_PTNT_STATUS_IND_CD,
+        category: None,
+        info: "nch_ptnt_stus_ind_cd",
+        label: "NCH Patient Status Indicator Code",
+        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
+    },
+    Info {
+        col: Col::CLM_ADMSN_DT,
+        category: Some(("admissionperiod", "Admission Period")),
+        info: "",
+        label: "",
+        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
+    },
+    Info {
+        col: Col::NCH_QLFYD_STAY_FROM_DT,
+        category: None,
+        info: "nch_qlfyd_stay_from_dt",
+        label: "NCH Qualified Stay From Date",
+        value: InfoValue::Period(Col::NCH_QLFYD_STAY_THRU_DT),
+    },
+    Info {
+        col: Col::CLM_PPS_IND_CD,
+        category: None,
+        info: "clm_pps_ind_cd",
+        label: "Claim PPS Indicator Code",
+        value: InfoValue::Code("clm_pps_ind_cd"),
+    },
+    Info {
+        col: Col::NCH_BLOOD_PNTS_FRNSHD_QTY,
+        category: None,
+        info: "nch_blood_pnts_frnshd_qty",
+        label: "NCH Blood Pints Furnished Quantity",
+        value: InfoValue::Pints,
+    },
+    Info {
+        col: Col::CLM_MCO_PD_SW,
+        category: None,
+        info: "clm_mco_pd_sw",
+        label: "Claim MCO Paid Switch",
+        value: InfoValue::Code("clm_mco_pd_sw"),
+    },
+    Info {
+        col: Col::CLM_FREQ_CD,
+        category: Some(("typeofbill", "Type of Bill")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("clm_freq_cd"),
+    },
+    Info {
+        col: Col::PTNT_DSCHRG_STUS_CD,
+        category: Some(("discharge-status", "Discharge Status")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+    },
+    Info {
+        col: Col::NCH_PRMRY_PYR_CD,
+        category: None,
+        info: "nch_prmry_pyr_cd",
+        label: "NCH Primary Payer Code (if not Medicare)",
+        value: InfoValue::Code("nch_prmry_pyr_cd"),
+    },
+];
+/// Line-level extensions of snf claims.
+pub static SNF_ITEM_EXT: &[Ext] = &[Ext {
+    col: Col::REV_CNTR_UNIT_CNT,
+    var: "rev_cntr_unit_cnt",
+    kind: ExtKind::Quantity,
+}];
+/// Line adjudication amounts of snf claims.
+pub static SNF_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::REV_CNTR_RATE_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_rate_amt",
+        label: "Revenue Center Rate Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_TOT_CHRG_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "submitted",
+            display: "Submitted Amount",
+        },
+        var: "rev_cntr_tot_chrg_amt",
+        label: "Revenue Center Total Charge Amount",
+    },
+    Adj {
+        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "noncovered",
+            display: "Noncovered",
+        },
+        var: "rev_cntr_ncvrd_chrg_amt",
+        label: "Revenue Center Non-Covered Charge Amount",
+    },
+];
+/// Claim totals of snf claims.
+pub static SNF_TOTAL: &[Adj] = &[Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+}];
+/// Benefit balance of snf claims.
+pub static SNF_BALANCE: &[Balance] = &[
+    Balance {
+        col: Col::CLM_UTLZTN_DAY_CNT,
+        var: "clm_utlztn_day_cnt",
+        label: "Claim Medicare Utilization Day Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
+        var: "bene_tot_coinsrnc_days_cnt",
+        label: "Beneficiary Total Coinsurance Days Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::CLM_NON_UTLZTN_DAYS_CNT,
+        var: "clm_non_utlztn_days_cnt",
+        label: "Claim Medicare Non Utilization Days Count",
+        kind: BalanceKind::UnsignedInt,
+    },
+    Balance {
+        col: Col::NCH_BENE_IP_DDCTBL_AMT,
+        var: "nch_bene_ip_ddctbl_amt",
+        label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
+        var: "nch_bene_pta_coinsrnc_lblty_amt",
+        label: "NCH Beneficiary Part A Coinsurance Liability Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_IP_NCVRD_CHRG_AMT,
+        var: "nch_ip_ncvrd_chrg_amt",
+        label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_IP_TOT_DDCTN_AMT,
+        var: "nch_ip_tot_ddctn_amt",
+        label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
+        var: "clm_pps_cptl_dsprprtnt_shr_amt",
+        label: "Claim PPS Capital Disproportionate Share Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
+        var: "clm_pps_cptl_excptn_amt",
+        label: "Claim PPS Capital Exception Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_FSP_AMT,
+        var: "clm_pps_cptl_fsp_amt",
+        label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_IME_AMT,
+        var: "clm_pps_cptl_ime_amt",
+        label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
+        var: "clm_pps_cptl_outlier_amt",
+        label: "Claim PPS Capital Outlier Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
+        var: "clm_pps_old_cptl_hld_hrmls_amt",
+        label: "Claim PPS Old Capital Hold Harmless Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+        var: "nch_bene_blood_ddctbl_lblty_am",
+        label: "NCH Beneficiary Blood Deductible Liability Amount",
+        kind: BalanceKind::Money,
+    },
+    Balance {
+        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+        var: "prpayamt",
+        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+        kind: BalanceKind::Money,
+    },
+];
+
+/// Claim-level extensions of pde claims.
+pub static PDE_EXT: &[Ext] = &[];
+/// Supporting information of pde claims.
+pub static PDE_INFO: &[Info] = &[
+    Info {
+        col: Col::CMPND_CD,
+        category: Some(("compoundcode", "Compound Code")),
+        info: "",
+        label: "",
+        value: InfoValue::CodeIn("http://terminology.hl7.org/CodeSystem/v3-ActCode"),
+    },
+    Info {
+        col: Col::FILL_NUM,
+        category: Some(("refillnum", "Refill Number")),
+        info: "",
+        label: "",
+        value: InfoValue::Quantity,
+    },
+    Info {
+        col: Col::DAYS_SUPLY_NUM,
+        category: Some(("dayssupply", "Days Supply")),
+        info: "",
+        label: "",
+        value: InfoValue::Quantity,
+    },
+    Info {
+        col: Col::DRUG_CVRG_STUS_CD,
+        category: None,
+        info: "drug_cvrg_stus_cd",
+        label: "Drug Coverage Status Code",
+        value: InfoValue::Code("drug_cvrg_stus_cd"),
+    },
+    Info {
+        col: Col::DAW_PROD_SLCTN_CD,
+        category: None,
+        info: "daw_prod_slctn_cd",
+        label: "Dispense as Written (DAW) Product Selection Code",
+        value: InfoValue::Code("daw_prod_slctn_cd"),
+    },
+    Info {
+        col: Col::DSPNSNG_STUS_CD,
+        category: None,
+        info: "dspnsng_stus_cd",
+        label: "Dispensing Status Code",
+        value: InfoValue::Code("dspnsng_stus_cd"),
+    },
+    Info {
+        col: Col::ADJSTMT_DLTN_CD,
+        category: None,
+        info: "adjstmt_dltn_cd",
+        label: "Adjustment Deletion Code",
+        value: InfoValue::Code("adjstmt_dltn_cd"),
+    },
+    Info {
+        col: Col::NSTD_FRMT_CD,
+        category: None,
+        info: "nstd_frmt_cd",
+        label: "Non-Standard Format Code",
+        value: InfoValue::Code("nstd_frmt_cd"),
+    },
+    Info {
+        col: Col::PRCNG_EXCPTN_CD,
+        category: None,
+        info: "prcng_excptn_cd",
+        label: "Pricing Exception Code",
+        value: InfoValue::Code("prcng_excptn_cd"),
+    },
+    Info {
+        col: Col::CTSTRPHC_CVRG_CD,
+        category: None,
+        info: "ctstrphc_cvrg_cd",
+        label: "Catastrophic Coverage Code",
+        value: InfoValue::Code("ctstrphc_cvrg_cd"),
+    },
+    Info {
+        col: Col::RX_ORGN_CD,
+        category: Some(("rxorigincode", "Rx Origin Code")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("rx_orgn_cd"),
+    },
+    Info {
+        col: Col::BRND_GNRC_CD,
+        category: Some(("brandgenericindicator", "Brand Generic Indicator")),
+        info: "",
+        label: "",
+        value: InfoValue::Code("brnd_gnrc_cd"),
+    },
+    Info {
+        col: Col::PTNT_RSDNC_CD,
+        category: None,
+        info: "ptnt_rsdnc_cd",
+        label: "Patient Residence Code",
+        value: InfoValue::Code("ptnt_rsdnc_cd"),
+    },
+    Info {
+        col: Col::SUBMSN_CLR_CD,
+        category: None,
+        info: "submsn_clr_cd",
+        label: "Submission clarification code",
+        value: InfoValue::Code("submsn_clr_cd"),
+    },
+];
+/// Line-level extensions of pde claims.
+pub static PDE_ITEM_EXT: &[Ext] = &[];
+/// Line adjudication amounts of pde claims.
+pub static PDE_ITEM_ADJ: &[Adj] = &[
+    Adj {
+        col: Col::CVRD_D_PLAN_PD_AMT,
+        category: Cat {
+            system: "http://terminology.hl7.org/CodeSystem/adjudication",
+            code: "benefit",
+            display: "Benefit Amount",
+        },
+        var: "cvrd_d_plan_pd_amt",
+        label: "Amount paid by Part D plan for the PDE (drug is covered by Part D)",
+    },
+    Adj {
+        col: Col::GDC_BLW_OOPT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "gdc_blw_oopt_amt",
+        label: "Gross Drug Cost Below Part D Out-of-Pocket Threshold (GDCB)",
+    },
+    Adj {
+        col: Col::GDC_ABV_OOPT_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "coinsurance",
+            display: "Co-insurance",
+        },
+        var: "gdc_abv_oopt_amt",
+        label: "Gross Drug Cost Above Part D Out-of-Pocket Threshold (GDCA)",
+    },
+    Adj {
+        col: Col::PTNT_PAY_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "paidbypatient",
+            display: "Paid by patient",
+        },
+        var: "ptnt_pay_amt",
+        label: "Amount Paid by Patient",
+    },
+    Adj {
+        col: Col::OTHR_TROOP_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "othr_troop_amt",
+        label: "Other True Out-of-Pocket (TrOOP) Amount",
+    },
+    Adj {
+        col: Col::LICS_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "discount",
+            display: "Discount",
+        },
+        var: "lics_amt",
+        label: "Amount paid for the PDE by Part D low income subsidy",
+    },
+    Adj {
+        col: Col::PLRO_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "priorpayerpaid",
+            display: "Prior payer paid",
+        },
+        var: "plro_amt",
+        label: "Reduction in patient liability due to payments by other payers (PLRO)",
+    },
+    Adj {
+        col: Col::TOT_RX_CST_AMT,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "drugcost",
+            display: "Drug Cost",
+        },
+        var: "tot_rx_cst_amt",
+        label: "Total drug cost (Part D)",
+    },
+    Adj {
+        col: Col::RPTD_GAP_DSCNT_NUM,
+        category: Cat {
+            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+            code: "discount",
+            display: "Discount",
+        },
+        var: "rptd_gap_dscnt_num",
+        label: "Gap Discount Amount",
+    },
+];
+/// Claim totals of pde claims.
+pub static PDE_TOTAL: &[Adj] = &[Adj {
+    col: Col::TOT_RX_CST_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "drugcost",
+        display: "Drug Cost",
+    },
+    var: "",
+    label: "",
+}];
+/// Benefit balance of pde claims.
+pub static PDE_BALANCE: &[Balance] = &[];
