@@ -111,6 +111,12 @@ pub struct GenerateArgs {
     /// together hold exactly the rows of the whole run.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
+    /// Write FHIR NDJSON (Patient, Coverage and ExplanationOfBenefit lines, beneficiary by
+    /// beneficiary) to standard output instead of files, e.g. to pipe into a parser under test:
+    /// `bbgen --users 1000 --stdout ndjson | my-parser`. With --compress the stream is
+    /// compressed. No directory, manifest or other format is written.
+    #[arg(long, value_name = "FORMAT", value_parser = ["ndjson"], conflicts_with_all = ["formats", "force", "out"])]
+    pub stdout: Option<String>,
     /// No progress bar and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -119,7 +125,10 @@ pub struct GenerateArgs {
 impl GenerateArgs {
     /// The run configuration.
     pub fn config(&self) -> RunConfig {
-        let formats = Format::resolve(self.formats.iter().flatten().copied().collect());
+        let formats = match self.stdout {
+            Some(_) => vec![Format::Fhir],
+            None => Format::resolve(self.formats.iter().flatten().copied().collect()),
+        };
         let threads = self.threads.map_or_else(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             |t| t as usize,

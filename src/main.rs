@@ -11,6 +11,12 @@ use bbgen::Dataset;
 use bbgen::cli::{Cli, Command, patient_fhir, patient_json, resolve_user};
 use bbgen::pipeline;
 
+/// mimalloc: the renderers allocate and free many short-lived buffers on several threads,
+/// where glibc's allocator spends a quarter of the run returning pages to the kernel and
+/// faulting them back in.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -52,6 +58,19 @@ fn run(cli: Cli) -> Result<(), String> {
         None => {
             let args = cli.generate;
             let cfg = args.config();
+            if args.stdout.is_some() {
+                let s = pipeline::run_to_stdout(&cfg).map_err(|e| e.to_string())?;
+                if !args.quiet {
+                    eprintln!(
+                        "wrote {} beneficiaries, {} claims, {:.1} MB to standard output in {:.1} s",
+                        s.users,
+                        s.claims,
+                        s.bytes as f64 / 1e6,
+                        s.seconds
+                    );
+                }
+                return Ok(());
+            }
             let s = pipeline::run(&cfg).map_err(|e| e.to_string())?;
             if !args.quiet {
                 eprintln!(

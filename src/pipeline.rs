@@ -164,7 +164,7 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> RunError {
 }
 
 /// Chunks in flight per worker thread (rendered but not yet written).
-const WINDOW_PER_THREAD: u64 = 3;
+const WINDOW_PER_THREAD: u64 = 2;
 
 /// Runs the pipeline into `cfg.out`.
 pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
@@ -229,9 +229,9 @@ fn temp_dir_for(out: &Path) -> Result<PathBuf, RunError> {
     )))
 }
 
-/// The emitters of a run, in the order their streams are opened.
+/// The emitters of the formats of a run, in the order their streams are opened.
 fn emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
-    let mut e: Vec<Box<dyn Emitter>> = vec![Box::new(csv::Credentials)];
+    let mut e: Vec<Box<dyn Emitter>> = Vec::new();
     for f in &cfg.formats {
         match f {
             Format::Csv => e.push(Box::new(csv::CsvTables::all())),
@@ -258,129 +258,194 @@ struct Rendered {
     claims: u64,
 }
 
+/// What the run needs before its chunks: the thread pool, the dataset, its chunks and emitters.
+struct Plan {
+    pool: rayon::ThreadPool,
+    ds: Dataset,
+    users: Range<u64>,
+    chunks: Vec<Range<u64>>,
+    emitters: Vec<Box<dyn Emitter>>,
+    streams: Vec<Stream>,
+}
+
+impl Plan {
+    fn new(cfg: &RunConfig, emitters: Vec<Box<dyn Emitter>>) -> Result<Plan, RunError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads)
+            .build()
+            .map_err(|e| RunError(format!("cannot start {} threads: {e}", cfg.threads)))?;
+        let ds = pool
+            .install(|| Dataset::new(cfg.options.clone()))
+            .map_err(|e| RunError(e.0))?;
+        let users = match cfg.shard {
+            Some(s) => s.range(cfg.options.user_range()),
+            None => cfg.options.user_range(),
+        };
+        let streams = emitters.iter().flat_map(|e| e.streams()).collect();
+        Ok(Plan {
+            pool,
+            ds,
+            chunks: chunk_ranges(users.clone()),
+            users,
+            emitters,
+            streams,
+        })
+    }
+
+    /// Renders every chunk on `cfg.threads` workers and hands them to `consume` in chunk
+    /// order, on the calling thread (inside the pool, so work a consumer spreads over threads
+    /// stays within `--threads`). At most a window of chunks is rendered ahead of `consume`.
+    fn run(
+        &self,
+        cfg: &RunConfig,
+        dir: &Path,
+        buffers: &BufferPool,
+        mut consume: impl FnMut(Rendered) -> Result<(), RunError> + Send,
+    ) -> Result<(), RunError> {
+        let bar = progress_bar(cfg.progress, self.users.end - self.users.start);
+        let next = AtomicU64::new(0);
+        let written = Mutex::new(0u64);
+        let room = Condvar::new();
+        let abort = AtomicBool::new(false);
+        let window = WINDOW_PER_THREAD * cfg.threads as u64;
+        let ctx = RenderContext {
+            options: &cfg.options,
+            dir,
+            buffers,
+        };
+        let outcome = std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel::<(u64, io::Result<Rendered>)>();
+            for _ in 0..cfg.threads {
+                let tx = tx.clone();
+                let (next, written, room, abort, ctx) = (&next, &written, &room, &abort, &ctx);
+                scope.spawn(move || {
+                    loop {
+                        let c = next.fetch_add(1, Ordering::SeqCst);
+                        if c >= self.chunks.len() as u64 {
+                            break;
+                        }
+                        {
+                            let mut w = written.lock().expect("lock");
+                            while c >= *w + window && !abort.load(Ordering::SeqCst) {
+                                w = room.wait(w).expect("lock");
+                            }
+                        }
+                        if abort.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let r = render_chunk(
+                            &self.ds,
+                            &self.emitters,
+                            &self.streams,
+                            ctx,
+                            self.chunks[c as usize].clone(),
+                            cfg.compress,
+                        );
+                        if tx.send((c, r)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+
+            let mut pending: BTreeMap<u64, Rendered> = BTreeMap::new();
+            let mut expect = 0u64;
+            let fail = |e: RunError| {
+                abort.store(true, Ordering::SeqCst);
+                room.notify_all();
+                Err(e)
+            };
+            for (c, r) in rx.iter() {
+                let r = match r {
+                    Ok(r) => r,
+                    Err(e) => return fail(RunError(format!("cannot render chunk: {e}"))),
+                };
+                pending.insert(c, r);
+                while let Some(r) = pending.remove(&expect) {
+                    let n = r.tallies.len() as u64;
+                    if let Err(e) = self.pool.install(|| consume(r)) {
+                        return fail(e);
+                    }
+                    bar.inc(n);
+                    expect += 1;
+                    *written.lock().expect("lock") = expect;
+                    room.notify_all();
+                }
+            }
+            Ok(())
+        });
+        bar.finish_and_clear();
+        outcome
+    }
+}
+
+/// `--stdout`: the streams of `cfg.formats` (FHIR NDJSON: Patient, Coverage and
+/// ExplanationOfBenefit lines, chunk by chunk) written to standard output, uncompressed, with
+/// no files, manifest or temporary directory.
+pub fn run_to_stdout(cfg: &RunConfig) -> Result<Summary, RunError> {
+    use std::io::Write;
+    let started = Instant::now();
+    let plan = Plan::new(cfg, emitters(cfg))?;
+    let buffers = BufferPool::default();
+    let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
+    let (mut claims, mut bytes) = (0u64, 0u64);
+    let nowhere = std::env::temp_dir();
+    plan.run(cfg, &nowhere, &buffers, |r| {
+        claims += r.claims;
+        for b in r.parts.into_iter().filter_map(Part::into_bytes) {
+            bytes += b.len() as u64;
+            out.write_all(&b)
+                .map_err(|e| RunError(format!("cannot write to standard output: {e}")))?;
+            buffers.give(b);
+        }
+        Ok(())
+    })?;
+    out.flush()
+        .map_err(|e| RunError(format!("cannot write to standard output: {e}")))?;
+    Ok(Summary {
+        users: plan.users.end - plan.users.start,
+        claims,
+        files: 0,
+        bytes,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
 fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|e| RunError(format!("cannot start {} threads: {e}", cfg.threads)))?;
-    let ds = pool
-        .install(|| Dataset::new(cfg.options.clone()))
-        .map_err(|e| RunError(e.0))?;
-    let users = match cfg.shard {
-        Some(s) => s.range(cfg.options.user_range()),
-        None => cfg.options.user_range(),
-    };
-    let chunks = chunk_ranges(users.clone());
     if cfg.formats.contains(&Format::Sql) && !cfg.formats.contains(&Format::Csv) {
         return Err(RunError(
             "--formats sql loads the CSV tables, so it needs csv too".into(),
         ));
     }
-    let emitters = emitters(cfg);
-    let streams: Vec<Stream> = emitters.iter().flat_map(|e| e.streams()).collect();
+    let mut emitters = vec![Box::new(csv::Credentials) as Box<dyn Emitter>];
+    emitters.extend(self::emitters(cfg));
+    let plan = Plan::new(cfg, emitters)?;
+    let (users, streams) = (plan.users.clone(), &plan.streams);
     let mut sinks = streams
         .iter()
         .map(|s| Sink::open(dir, s, cfg.compress))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| RunError(format!("cannot write in {}: {e}", dir.display())))?;
-
-    let bar = progress_bar(cfg.progress, users.end - users.start);
-    let next = AtomicU64::new(0);
-    let written = Mutex::new(0u64);
-    let room = Condvar::new();
-    let abort = AtomicBool::new(false);
-    let window = WINDOW_PER_THREAD * cfg.threads as u64;
     let buffers = BufferPool::default();
-    let ctx = RenderContext {
-        options: &cfg.options,
-        dir,
-        buffers: &buffers,
-    };
     let mut tallies = Vec::with_capacity((users.end - users.start) as usize);
     let mut files: Vec<WrittenFile> = Vec::new();
     let mut claims = 0u64;
-
-    let outcome: Result<(), RunError> = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel::<(u64, io::Result<Rendered>)>();
-        for _ in 0..cfg.threads {
-            let tx = tx.clone();
-            let (ds, emitters, streams, chunks, next, written, room, abort, ctx) = (
-                &ds, &emitters, &streams, &chunks, &next, &written, &room, &abort, &ctx,
-            );
-            scope.spawn(move || {
-                loop {
-                    let c = next.fetch_add(1, Ordering::SeqCst);
-                    if c >= chunks.len() as u64 {
-                        break;
-                    }
-                    {
-                        let mut w = written.lock().expect("lock");
-                        while c >= *w + window && !abort.load(Ordering::SeqCst) {
-                            w = room.wait(w).expect("lock");
-                        }
-                    }
-                    if abort.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let r = render_chunk(
-                        ds,
-                        emitters,
-                        streams,
-                        ctx,
-                        chunks[c as usize].clone(),
-                        cfg.compress,
-                    );
-                    if tx.send((c, r)).is_err() {
-                        break;
-                    }
-                }
-            });
+    plan.run(cfg, dir, &buffers, |r| {
+        for (sink, part) in sinks.iter_mut().zip(r.parts) {
+            sink.write(part, &buffers)
+                .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
         }
-        drop(tx);
-
-        let mut pending: BTreeMap<u64, Rendered> = BTreeMap::new();
-        let mut expect = 0u64;
-        let fail = |e: RunError| {
-            abort.store(true, Ordering::SeqCst);
-            room.notify_all();
-            Err(e)
-        };
-        for (c, r) in rx.iter() {
-            let r = match r {
-                Ok(r) => r,
-                Err(e) => return fail(RunError(format!("cannot render chunk: {e}"))),
-            };
-            pending.insert(c, r);
-            while let Some(r) = pending.remove(&expect) {
-                // In the pool, so the work a sink spreads over threads (Parquet column
-                // encoding) stays within --threads.
-                let wrote = pool.install(|| {
-                    for (sink, part) in sinks.iter_mut().zip(r.parts) {
-                        sink.write(part, &buffers)
-                            .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
-                    }
-                    Ok(())
-                });
-                if let Err(e) = wrote {
-                    return fail(e);
-                }
-                bar.inc(r.tallies.len() as u64);
-                tallies.extend(r.tallies);
-                files.extend(r.files);
-                claims += r.claims;
-                expect += 1;
-                *written.lock().expect("lock") = expect;
-                room.notify_all();
-            }
-        }
+        tallies.extend(r.tallies);
+        files.extend(r.files);
+        claims += r.claims;
         Ok(())
-    });
-    outcome?;
-    bar.finish_and_clear();
+    })?;
+    let emitters = &plan.emitters;
 
     let mut entries: Vec<FileEntry> = Vec::new();
     let mut counts = BTreeMap::new();
-    for (sink, stream) in sinks.into_iter().zip(&streams) {
+    for (sink, stream) in sinks.into_iter().zip(streams) {
         let path = dir.join(sink.path());
         let e = sink
             .finish()
@@ -401,7 +466,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
         users::render(&mut tallies),
         tallies.len() as u64,
     )];
-    for e in &emitters {
+    for e in emitters {
         whole.extend(e.finish(&cfg.options).into_iter().map(|(p, b)| (p, b, 0)));
     }
     for (path, bytes, rows) in whole {
@@ -450,13 +515,18 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     })
 }
 
-/// Chunks of at most `BLOCK` users, aligned to `BLOCK` so that each starts with one cheap slot
-/// look-up.
+/// Users per chunk: small enough that the chunks in flight stay well under the memory target
+/// (a chunk's FHIR alone is about a megabyte per user), large enough that handing chunks
+/// around costs nothing next to generating them. Chunks never straddle a slot-index block, so
+/// each starts with a short slot look-up.
+const CHUNK_USERS: u64 = 4;
+
 fn chunk_ranges(users: Range<u64>) -> Vec<Range<u64>> {
     let mut out = Vec::new();
     let mut lo = users.start;
     while lo < users.end {
-        let hi = ((lo / BLOCK + 1) * BLOCK).min(users.end);
+        let block_end = (lo / BLOCK + 1) * BLOCK;
+        let hi = (lo + CHUNK_USERS).min(block_end).min(users.end);
         out.push(lo..hi);
         lo = hi;
     }

@@ -109,23 +109,32 @@ pub struct RenderContext<'a> {
 /// written, so steady-state rendering allocates nothing: a fresh multi-megabyte buffer per
 /// chunk costs page faults and kernel zeroing that halve the throughput of two threads.
 #[derive(Default)]
-pub struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
+pub struct BufferPool(std::sync::Mutex<(Vec<Vec<u8>>, usize)>);
 
 impl BufferPool {
-    /// Most buffers kept; beyond that, returned buffers are freed.
-    const KEEP: usize = 512;
+    /// Most bytes of capacity kept; beyond that, returned buffers are freed, so a few huge
+    /// parts cannot pin memory for the rest of the run.
+    const KEEP_BYTES: usize = 64 << 20;
 
     /// An empty buffer, recycled when one is available.
     pub fn take(&self) -> Vec<u8> {
-        self.0.lock().expect("pool lock").pop().unwrap_or_default()
+        let mut pool = self.0.lock().expect("pool lock");
+        match pool.0.pop() {
+            Some(b) => {
+                pool.1 -= b.capacity();
+                b
+            }
+            None => Vec::new(),
+        }
     }
 
     /// Returns a buffer for reuse.
     pub fn give(&self, mut b: Vec<u8>) {
         b.clear();
         let mut pool = self.0.lock().expect("pool lock");
-        if pool.len() < Self::KEEP {
-            pool.push(b);
+        if pool.1 + b.capacity() <= Self::KEEP_BYTES {
+            pool.1 += b.capacity();
+            pool.0.push(b);
         }
     }
 }

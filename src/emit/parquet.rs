@@ -28,9 +28,18 @@ use crate::value::Value;
 use super::tables::{DateStyle, ParquetCompression, for_each_row, write_cell};
 use super::{Chunk, Emitter, Part, PartData, RenderContext, Stream, StreamKind, WrittenFile};
 
-/// Rows per row group: big enough for readers to scan efficiently, small enough that a
-/// writer per table does not buffer much.
+/// Rows per row group of the narrow tables: big enough for readers to scan efficiently.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+
+/// Cells per row group: wide tables (inpatient claims have 262 columns) get fewer rows per
+/// group, because each table's open row group is held in memory until it is full, and the
+/// sixteen of them must fit in the memory target together.
+const ROW_GROUP_CELLS: usize = 4 << 20;
+
+/// Rows per row group of `table`: 128k for narrow tables, at least 16k for the widest.
+pub fn row_group_rows(table: &Table) -> usize {
+    (ROW_GROUP_CELLS / table.width()).clamp(16 * 1024, ROW_GROUP_ROWS)
+}
 
 /// The Arrow type of a column.
 fn arrow_type(c: &Column) -> DataType {
@@ -70,8 +79,13 @@ pub fn writer<W: std::io::Write + Send>(
     };
     let props = WriterProperties::builder()
         .set_compression(compression)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_max_row_group_row_count(Some(row_group_rows(table)))
         .set_created_by(format!("bbgen {}", env!("CARGO_PKG_VERSION")))
+        .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Chunk)
+        // The sixteen tables have 1,439 columns, each with an open page and dictionary:
+        // small pages keep their buffers, and so the process, well under the memory target.
+        .set_data_page_size_limit(64 << 10)
+        .set_dictionary_page_size_limit(128 << 10)
         .build();
     let schema = schema(table);
     // The Arrow writer sets the file up (Parquet schema, the Arrow schema in the footer's
@@ -84,6 +98,7 @@ pub fn writer<W: std::io::Write + Send>(
         schema,
         columns: None,
         rows: 0,
+        group_rows: row_group_rows(table),
     })
 }
 
@@ -92,7 +107,7 @@ pub fn writer<W: std::io::Write + Send>(
 const PARALLEL_ROWS: usize = 2048;
 
 /// Writes one table's Parquet file: record batches in order, cut into row groups of exactly
-/// [`ROW_GROUP_ROWS`] rows (the last holds the rest), each batch's columns encoded and
+/// [`row_group_rows`] rows (the last holds the rest), each batch's columns encoded and
 /// compressed in parallel on the rayon pool of the calling thread. Every column is encoded by
 /// one writer in row order, so the bytes are those of a serial writer whatever the threads.
 pub struct TableWriter<W: std::io::Write + Send> {
@@ -103,6 +118,8 @@ pub struct TableWriter<W: std::io::Write + Send> {
     columns: Option<Vec<ArrowColumnWriter>>,
     /// Rows in it.
     rows: usize,
+    /// Rows per row group.
+    group_rows: usize,
 }
 
 impl<W: std::io::Write + Send> TableWriter<W> {
@@ -110,7 +127,7 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), ParquetError> {
         let mut rest = batch.clone();
         while rest.num_rows() > 0 {
-            let take = rest.num_rows().min(ROW_GROUP_ROWS - self.rows);
+            let take = rest.num_rows().min(self.group_rows - self.rows);
             let part = rest.slice(0, take);
             rest = rest.slice(take, rest.num_rows() - take);
             let columns = match &mut self.columns {
@@ -135,7 +152,7 @@ impl<W: std::io::Write + Send> TableWriter<W> {
                 }
             }
             self.rows += take;
-            if self.rows == ROW_GROUP_ROWS {
+            if self.rows == self.group_rows {
                 self.flush()?;
             }
         }
