@@ -61,16 +61,33 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
         dir: &dir,
         buffers: &buffers,
     };
-    b.counter(divan::counter::ItemsCount::new(64u32))
-        .bench_local(|| {
-            let mut parts = Vec::new();
-            let mut files = Vec::new();
-            e.render(&ctx, &chunk, &mut parts, &mut files)
-                .expect("renders");
-            for b in parts.into_iter().filter_map(|p| p.into_bytes()) {
-                buffers.give(b);
-            }
-        });
+    let render = || {
+        let mut parts = Vec::new();
+        let mut files = Vec::new();
+        e.render(&ctx, &chunk, &mut parts, &mut files)
+            .expect("renders");
+        let mut bytes = 0;
+        for b in parts.into_iter().filter_map(|p| p.into_bytes()) {
+            bytes += b.len();
+            buffers.give(b);
+        }
+        bytes
+    };
+    // Text formats count output bytes; Parquet batches count beneficiaries.
+    match render() {
+        0 => b
+            .counter(divan::counter::ItemsCount::new(64u32))
+            .bench_local(render),
+        bytes => b
+            .counter(divan::counter::BytesCount::new(bytes))
+            .bench_local(render),
+    };
+}
+
+/// FHIR NDJSON rendering of a 64-beneficiary chunk (Patient, Coverage, ExplanationOfBenefit).
+#[divan::bench]
+fn fhir_chunk(b: divan::Bencher) {
+    render_bench(b, &bbgen::emit::fhir::FhirNdjson);
 }
 
 /// CSV rendering of a 64-beneficiary chunk (all 16 tables).
