@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use crate::model::ClaimType;
+use crate::rng::Draw;
 
 pub mod clinical;
 
@@ -63,19 +64,58 @@ pub struct Place {
     pub county_name: &'static str,
 }
 
-/// Places and their sampling weights (population).
-pub struct Places {
-    /// The places.
-    pub places: Vec<Place>,
-    /// Weight of each place.
-    pub weights: Vec<u32>,
+/// Items with integer sampling weights, drawn in O(log n) from cumulative sums.
+#[derive(Debug)]
+pub struct Weighted<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Running total of the weights up to and including each item.
+    cumulative: Vec<u64>,
 }
 
-static PLACES: LazyLock<Places> = LazyLock::new(|| {
-    let mut places = Vec::new();
-    let mut weights = Vec::new();
+impl<T> Default for Weighted<T> {
+    fn default() -> Self {
+        Weighted {
+            items: Vec::new(),
+            cumulative: Vec::new(),
+        }
+    }
+}
+
+impl<T> Weighted<T> {
+    /// Whether there is nothing to pick.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sum of the weights.
+    pub fn total(&self) -> u64 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// One item, drawn by weight. Panics if empty.
+    #[inline]
+    pub fn pick(&self, d: &mut Draw) -> &T {
+        self.at(d.below(self.total()))
+    }
+
+    /// The item whose share of the weight line holds `x` (`x < total()`).
+    #[inline]
+    pub fn at(&self, x: u64) -> &T {
+        &self.items[self.cumulative.partition_point(|&c| c <= x)]
+    }
+
+    /// Appends an item.
+    pub fn push(&mut self, item: T, w: u32) {
+        self.cumulative.push(self.total() + u64::from(w));
+        self.items.push(item);
+    }
+}
+
+static PLACES: LazyLock<Weighted<Place>> = LazyLock::new(|| {
+    let mut places = Weighted::default();
     for f in tsv_rows(include_str!("../seeds/places.tsv"), 8) {
-        places.push(Place {
+        let place = Place {
             zip5: f[0],
             city: f[1],
             state: f[2],
@@ -83,14 +123,14 @@ static PLACES: LazyLock<Places> = LazyLock::new(|| {
             fips_county: f[4],
             ssa_county: f[5],
             county_name: f[6],
-        });
-        weights.push(f[7].parse().expect("places.tsv: weight"));
+        };
+        places.push(place, f[7].parse().expect("places.tsv: weight"));
     }
-    Places { places, weights }
+    places
 });
 
 /// All places.
-pub fn places() -> &'static Places {
+pub fn places() -> &'static Weighted<Place> {
     &PLACES
 }
 
@@ -124,8 +164,8 @@ mod tests {
     #[test]
     fn places_are_well_formed() {
         let p = places();
-        assert!(!p.places.is_empty());
-        for pl in &p.places {
+        assert!(!p.is_empty());
+        for pl in &p.items {
             assert_eq!(pl.zip5.len(), 5);
             assert_eq!(pl.ssa_state.len(), 2);
             assert_eq!(pl.fips_county.len(), 5);

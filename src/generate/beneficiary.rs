@@ -168,8 +168,7 @@ pub fn beneficiary(opts: &Options, i: u64) -> Beneficiary {
     r.set(Col::PTB_CVRG_STRT_DT, Value::Date(cov_start));
 
     // Address.
-    let p = places();
-    let place = p.places[d.weighted(&p.weights)];
+    let place = *places().pick(&mut d);
     let zip4 = d.range(1, 9999) as u64;
     let zip9 = InlineStr::build(|w| {
         w.push_str(place.zip5);

@@ -12,44 +12,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::model::ClaimType;
-use crate::rng::Draw;
-use crate::seeds::tsv_rows;
-
-/// Items with integer sampling weights.
-#[derive(Debug)]
-pub struct Weighted<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// Weight of each item (parallel to `items`).
-    pub weights: Vec<u32>,
-}
-
-impl<T> Default for Weighted<T> {
-    fn default() -> Self {
-        Weighted {
-            items: Vec::new(),
-            weights: Vec::new(),
-        }
-    }
-}
-
-impl<T> Weighted<T> {
-    /// Whether there is nothing to pick.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// One item, drawn by weight. Panics if empty.
-    #[inline]
-    pub fn pick(&self, d: &mut Draw) -> &T {
-        &self.items[d.weighted(&self.weights)]
-    }
-
-    fn push(&mut self, item: T, w: u32) {
-        self.items.push(item);
-        self.weights.push(w);
-    }
-}
+use crate::seeds::{Weighted, tsv_rows};
 
 /// A money amount written in dollars (`123.45`, `7`, `0.5`) as integer cents.
 pub fn parse_cents(s: &str) -> Option<i64> {

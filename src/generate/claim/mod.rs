@@ -48,8 +48,9 @@ use crate::dataset::Options;
 use crate::model::{Claim, ClaimType, Lines, Record, ids};
 use crate::rng::Draw;
 use crate::schema::{Col, Table};
+use crate::seeds::Weighted;
 use crate::seeds::calibration;
-use crate::seeds::clinical::{Scenario, Weighted, clinical};
+use crate::seeds::clinical::{Scenario, clinical};
 use crate::value::{Date, InlineStr, Value};
 
 /// Claim `card` of type `t`, from the stream `(seed, t's domain, card)`.

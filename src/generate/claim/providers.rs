@@ -7,8 +7,6 @@
 //! prefix, as the NPI standard defines; CCNs are the SSA state code followed by four digits in
 //! the range of the facility type.
 
-use std::sync::LazyLock;
-
 use crate::seeds::clinical::{Mac, mac, macs};
 use crate::seeds::{Place, places};
 use crate::value::InlineStr;
@@ -84,25 +82,10 @@ pub fn npi(h: u64) -> InlineStr {
     InlineStr::new(std::str::from_utf8(&s).expect("digits"))
 }
 
-static CUMULATIVE: LazyLock<Vec<u64>> = LazyLock::new(|| {
-    let mut acc = 0u64;
-    places()
-        .weights
-        .iter()
-        .map(|&w| {
-            acc += u64::from(w);
-            acc
-        })
-        .collect()
-});
-
 /// A place drawn by population from hash `h`.
 pub fn place(h: u64) -> &'static Place {
-    let cum = &*CUMULATIVE;
-    let total = *cum.last().expect("places.tsv has rows");
-    let x = h % total;
-    let i = cum.partition_point(|&c| c <= x);
-    &places().places[i]
+    let p = places();
+    p.at(h % p.total())
 }
 
 /// The contractors of a place's state (the first row of `macs.tsv` if the state is missing).
@@ -259,7 +242,7 @@ mod tests {
 
     #[test]
     fn every_place_has_its_contractors() {
-        for p in &places().places {
+        for p in &places().items {
             let m = mac(p.state).unwrap_or_else(|| panic!("macs.tsv has no row for {}", p.state));
             assert_eq!(m.ssa, p.ssa_state, "{}", p.state);
         }
