@@ -519,7 +519,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
 /// (a chunk's FHIR alone is about a megabyte per user), large enough that handing chunks
 /// around costs nothing next to generating them. Chunks never straddle a slot-index block, so
 /// each starts with a short slot look-up.
-const CHUNK_USERS: u64 = 4;
+const CHUNK_USERS: u64 = 2;
 
 fn chunk_ranges(users: Range<u64>) -> Vec<Range<u64>> {
     let mut out = Vec::new();

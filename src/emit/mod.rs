@@ -114,7 +114,7 @@ pub struct BufferPool(std::sync::Mutex<(Vec<Vec<u8>>, usize)>);
 impl BufferPool {
     /// Most bytes of capacity kept; beyond that, returned buffers are freed, so a few huge
     /// parts cannot pin memory for the rest of the run.
-    const KEEP_BYTES: usize = 64 << 20;
+    const KEEP_BYTES: usize = 24 << 20;
 
     /// An empty buffer, recycled when one is available.
     pub fn take(&self) -> Vec<u8> {

@@ -34,11 +34,11 @@ pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// Cells per row group: wide tables (inpatient claims have 262 columns) get fewer rows per
 /// group, because each table's open row group is held in memory until it is full, and the
 /// sixteen of them must fit in the memory target together.
-const ROW_GROUP_CELLS: usize = 4 << 20;
+const ROW_GROUP_CELLS: usize = 2 << 20;
 
-/// Rows per row group of `table`: 128k for narrow tables, at least 16k for the widest.
+/// Rows per row group of `table`: 128k for the narrowest tables, at least 8k for the widest.
 pub fn row_group_rows(table: &Table) -> usize {
-    (ROW_GROUP_CELLS / table.width()).clamp(16 * 1024, ROW_GROUP_ROWS)
+    (ROW_GROUP_CELLS / table.width()).clamp(8 * 1024, ROW_GROUP_ROWS)
 }
 
 /// The Arrow type of a column.
@@ -84,8 +84,8 @@ pub fn writer<W: std::io::Write + Send>(
         .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Chunk)
         // The sixteen tables have 1,439 columns, each with an open page and dictionary:
         // small pages keep their buffers, and so the process, well under the memory target.
-        .set_data_page_size_limit(64 << 10)
-        .set_dictionary_page_size_limit(128 << 10)
+        .set_data_page_size_limit(32 << 10)
+        .set_dictionary_page_size_limit(32 << 10)
         .build();
     let schema = schema(table);
     // The Arrow writer sets the file up (Parquet schema, the Arrow schema in the footer's
