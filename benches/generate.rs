@@ -60,6 +60,7 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
         options: ds.options(),
         dir: &dir,
         buffers: &buffers,
+        codes: bbgen::codes::Codes::builtin_ref(),
     };
     let render = || {
         let mut parts = Vec::new();

@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use std::sync::Arc;
+
+use crate::codes::Codes;
 use crate::dataset::{Dataset, Options};
 use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
 use crate::model::{Beneficiary, Claim, RowRef, ids};
@@ -67,9 +70,25 @@ pub struct DataArgs {
     /// serves; 2 ≈ real Medicare; 0.1 for a small dataset).
     #[arg(long, default_value_t = 1.0, value_name = "F", allow_negative_numbers = true, value_parser = parse_scale)]
     pub claims_scale: f64,
+    /// A directory with the full official code files to take HCPCS and NDC descriptions
+    /// from instead of the compiled-in tables: CMS's annual HCPCS record-layout file
+    /// (HCPC20xx_…txt) and/or FDA's NDC directory (product.txt + package.txt).
+    #[arg(long, value_name = "DIR")]
+    pub code_tables: Option<PathBuf>,
 }
 
 impl DataArgs {
+    /// The code tables: compiled in, or read from `--code-tables` (with where they came from).
+    pub fn codes(&self) -> Result<(Arc<Codes>, Option<String>), String> {
+        match &self.code_tables {
+            None => Ok((Arc::new(Codes::builtin()), None)),
+            Some(dir) => {
+                let codes = Codes::from_dir(dir).map_err(|e| format!("--code-tables: {e}"))?;
+                Ok((Arc::new(codes), Some(dir.display().to_string())))
+            }
+        }
+    }
+
     /// The data options.
     pub fn options(&self) -> Options {
         Options {
@@ -124,7 +143,7 @@ pub struct GenerateArgs {
 
 impl GenerateArgs {
     /// The run configuration.
-    pub fn config(&self) -> RunConfig {
+    pub fn config(&self) -> Result<RunConfig, String> {
         let formats = match self.stdout {
             Some(_) => vec![Format::Fhir],
             None => Format::resolve(self.formats.iter().flatten().copied().collect()),
@@ -133,8 +152,11 @@ impl GenerateArgs {
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             |t| t as usize,
         );
-        RunConfig {
+        let (codes, code_tables) = self.data.codes()?;
+        Ok(RunConfig {
             options: self.data.options(),
+            codes,
+            code_tables,
             out: self.out.clone(),
             force: self.force,
             threads,
@@ -143,7 +165,7 @@ impl GenerateArgs {
             parquet_compression: self.parquet_compression,
             shard: self.shard,
             progress: !self.quiet,
-        }
+        })
     }
 }
 
@@ -234,11 +256,11 @@ pub fn resolve_user(who: &str, opts: &Options) -> Result<u64, String> {
 
 /// One beneficiary's FHIR document, exactly as `--formats bundles` writes
 /// `fhir/bundles/<patient-id>.json`.
-pub fn patient_fhir(ds: &Dataset, i: u64) -> Vec<u8> {
+pub fn patient_fhir(ds: &Dataset, i: u64, codes: &Codes) -> Vec<u8> {
     let bene = ds.beneficiary(i);
     let claims = ds.claims(i);
     let mut out = Vec::new();
-    crate::emit::fhir::Renderer::new(ds.options()).bundle(&mut out, &bene, &claims);
+    crate::emit::fhir::Renderer::new(ds.options(), codes).bundle(&mut out, &bene, &claims);
     out
 }
 

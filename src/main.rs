@@ -47,7 +47,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let i = resolve_user(&args.who, &opts)?;
             let ds = Dataset::new(opts).map_err(|e| e.to_string())?;
             let json = if args.fhir {
-                patient_fhir(&ds, i)
+                let (codes, _) = args.data.codes()?;
+                patient_fhir(&ds, i, &codes)
             } else {
                 patient_json(&ds, i)
             };
@@ -57,7 +58,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         None => {
             let args = cli.generate;
-            let cfg = args.config();
+            let cfg = args.config()?;
             if args.stdout.is_some() {
                 let s = pipeline::run_to_stdout(&cfg).map_err(|e| e.to_string())?;
                 if !args.quiet {

@@ -128,6 +128,10 @@ pub struct RunConfig {
     pub parquet_compression: ParquetCompression,
     /// Write one shard only.
     pub shard: Option<Shard>,
+    /// Code tables for display texts (the compiled-in ones unless `--code-tables`).
+    pub codes: std::sync::Arc<crate::codes::Codes>,
+    /// Where the code tables came from (`None`: compiled in), for the manifest.
+    pub code_tables: Option<String>,
     /// Draw a progress bar on stderr (when it is a terminal).
     pub progress: bool,
 }
@@ -312,6 +316,7 @@ impl Plan {
             options: &cfg.options,
             dir,
             buffers,
+            codes: &cfg.codes,
         };
         let outcome = std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<(u64, io::Result<Rendered>)>();
@@ -498,6 +503,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
             formats: cfg.formats.iter().map(|f| f.name().to_string()).collect(),
             compress: cfg.compress.name().to_string(),
             parquet_compression: cfg.parquet_compression.name().to_string(),
+            code_tables: cfg.code_tables.clone(),
         },
         counts,
         files: entries,

@@ -365,7 +365,7 @@ fn the_checker_rejects_a_broken_resource() {
         ..Options::default()
     };
     let ds = Dataset::new(opts.clone()).unwrap();
-    let r = Renderer::new(&opts);
+    let r = Renderer::new(&opts, bbgen::codes::Codes::builtin_ref());
     let claim = &ds.claims(0)[0];
     let mut good = Vec::new();
     r.eob(&mut good, claim);
@@ -573,7 +573,7 @@ fn reference_paths_urls_and_systems_are_all_written() {
         ..Options::default()
     };
     let ds = Dataset::new(opts.clone()).unwrap();
-    let r = Renderer::new(&opts);
+    let r = Renderer::new(&opts, bbgen::codes::Codes::builtin_ref());
     let b = full_beneficiary(&ds);
     let mut report = Vec::new();
     // Every resource built from fully filled records, for the R4 checker below.

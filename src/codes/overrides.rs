@@ -90,6 +90,12 @@ impl Codes {
         codes
     }
 
+    /// The compiled-in tables, shared.
+    pub fn builtin_ref() -> &'static Codes {
+        static BUILTIN: std::sync::LazyLock<Codes> = std::sync::LazyLock::new(Codes::builtin);
+        &BUILTIN
+    }
+
     /// Read `dir` with [`load_code_tables`] and apply it.
     pub fn from_dir(dir: &Path) -> Result<Codes, CodeTablesError> {
         Ok(Codes::with_overrides(load_code_tables(dir)?))

@@ -41,6 +41,10 @@ pub struct ManifestOptions {
     pub compress: String,
     /// Compression of Parquet pages.
     pub parquet_compression: String,
+    /// The `--code-tables` directory whose official files gave HCPCS and NDC descriptions
+    /// (absent: the compiled-in tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_tables: Option<String>,
 }
 
 /// One written file.

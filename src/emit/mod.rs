@@ -103,6 +103,8 @@ pub struct RenderContext<'a> {
     pub dir: &'a std::path::Path,
     /// Where text parts take their buffers from.
     pub buffers: &'a BufferPool,
+    /// The run's code tables (display texts).
+    pub codes: &'a crate::codes::Codes,
 }
 
 /// Recycled output buffers. Parts are rendered into buffers that the writer hands back once

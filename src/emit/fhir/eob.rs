@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::codes::{self, CodeTable};
+use crate::codes::{self, CodeTable, Codes};
 use crate::model::{Claim, ClaimType};
 use crate::schema::{Col, Table};
 use crate::value::Value;
@@ -75,7 +75,7 @@ fn put(j: &mut J<'_>, k: &str, v: &Value) {
 }
 
 /// The display of a coded value in a code table.
-fn table_display(t: &'static CodeTable, v: &Value) -> Option<&'static str> {
+fn table_display<'t>(t: &'t CodeTable, v: &Value) -> Option<&'t str> {
     t.display(v.as_str()?.trim())
 }
 
@@ -359,6 +359,8 @@ pub struct EobContext<'a> {
     pub last_updated: &'a str,
     /// The fallback `created` date.
     pub created: crate::value::Date,
+    /// The run's HCPCS and NDC tables (the official files with `--code-tables`).
+    pub codes: &'a Codes,
 }
 
 /// Care team members collected from the header and lines: (provider value, role index,
@@ -1012,7 +1014,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
     // item
     let it = j.arr("item");
     if t == ClaimType::PartD {
-        pde_item(&mut j, sp, &h, care.members.is_empty());
+        pde_item(&mut j, sp, &h, care.members.is_empty(), ctx.codes);
     } else {
         for (n, l) in lines.iter().enumerate() {
             let l = &l;
@@ -1025,6 +1027,7 @@ pub fn write_eob(out: &mut Vec<u8>, c: &Claim, ctx: &EobContext<'_>) {
                 &line_care[n],
                 line_dx[n],
                 line_info[n],
+                ctx.codes,
             );
         }
     }
@@ -1323,6 +1326,7 @@ fn line_item(
     care: &[Option<usize>; 2],
     dx: Option<usize>,
     info: Option<i64>,
+    codes: &Codes,
 ) {
     let professional = matches!(sp.kind, ClaimType::Carrier | ClaimType::Dme);
     let m = j.begin();
@@ -1390,7 +1394,7 @@ fn line_item(
         let vc = j.obj("valueCoding");
         j.lit("system", NDC);
         put(j, "code", &ndc);
-        if let Some(d) = table_display(codes::ndc(), &ndc) {
+        if let Some(d) = table_display(codes.ndc(), &ndc) {
             j.str("display", d);
         }
         j.end(vc);
@@ -1403,7 +1407,7 @@ fn line_item(
         if sp.kind == ClaimType::Inpatient {
             coding(j, &[VARS, "hcpcs_cd"], &hc, None);
         }
-        coding(j, &[HCPCS], &hc, table_display(codes::hcpcs(), &hc));
+        coding(j, &[HCPCS], &hc, table_display(codes.hcpcs(), &hc));
         j.end_arr(a);
     } else {
         no_product(j);
@@ -1550,7 +1554,7 @@ fn line_item(
     j.end(m);
 }
 
-fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool) {
+fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool, codes: &Codes) {
     let m = j.begin();
     j.int("sequence", 1);
     if !no_care {
@@ -1562,7 +1566,7 @@ fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool) {
     let v = h.get(Col::PROD_SRVC_ID);
     if present(&v) {
         let a = j.arr("coding");
-        coding(j, &[NDC], &v, table_display(codes::ndc(), &v));
+        coding(j, &[NDC], &v, table_display(codes.ndc(), &v));
         j.end_arr(a);
     } else {
         no_product(j);
@@ -1600,7 +1604,7 @@ mod tests {
             ..Options::default()
         };
         let ds = Dataset::new(opts.clone()).unwrap();
-        let r = super::super::Renderer::new(&opts);
+        let r = super::super::Renderer::new(&opts, crate::codes::Codes::builtin_ref());
         let mut found = Vec::new();
         for i in 0..64 {
             for c in ds.claims(i) {

@@ -72,17 +72,19 @@ pub fn last_updated(options: &Options) -> String {
 }
 
 /// Renders one beneficiary's resources.
-pub struct Renderer {
+pub struct Renderer<'a> {
     last_updated: String,
     created: crate::value::Date,
+    codes: &'a crate::codes::Codes,
 }
 
-impl Renderer {
-    /// For a run with these options.
-    pub fn new(options: &Options) -> Renderer {
+impl<'a> Renderer<'a> {
+    /// For a run with these options and code tables.
+    pub fn new(options: &Options, codes: &'a crate::codes::Codes) -> Renderer<'a> {
         Renderer {
             last_updated: last_updated(options),
             created: options.end_date,
+            codes,
         }
     }
 
@@ -104,6 +106,7 @@ impl Renderer {
             &EobContext {
                 last_updated: &self.last_updated,
                 created: self.created,
+                codes: self.codes,
             },
         );
     }
@@ -255,7 +258,7 @@ impl Emitter for FhirNdjson {
         parts_out: &mut Vec<Part>,
         _files: &mut Vec<WrittenFile>,
     ) -> std::io::Result<()> {
-        let r = Renderer::new(ctx.options);
+        let r = Renderer::new(ctx.options, ctx.codes);
         let n_claims: usize = chunk.entries.iter().map(|(_, c)| c.len()).sum();
         // Recycled buffers: steady-state rendering allocates nothing.
         let mut pat = ctx.buffers.take();
@@ -301,7 +304,7 @@ impl Emitter for FhirBundles {
         _parts: &mut Vec<Part>,
         files: &mut Vec<WrittenFile>,
     ) -> std::io::Result<()> {
-        let r = Renderer::new(ctx.options);
+        let r = Renderer::new(ctx.options, ctx.codes);
         let dir = ctx.dir.join("fhir").join("bundles");
         std::fs::create_dir_all(&dir)?;
         let mut out = ctx.buffers.take();
