@@ -5,12 +5,12 @@
 //! paid per visit instead, on the visit lines. Home health has no deductible or coinsurance.
 
 use super::institutional::{
-    Bill, RevAmounts, code5, header, physician, push_line, push_total, raise_charges,
+    Bill, RevAmounts, code5, header, physician, push_rev_lines, raise_charges,
 };
 use super::providers::{FacilityKind, POOL, facility};
 use super::{Cx, money};
 use crate::model::Claim;
-use crate::schema::{Col, HHA_CLAIM_LINES};
+use crate::schema::Col;
 use crate::seeds::clinical::{clinical, params};
 use crate::value::Value;
 
@@ -138,12 +138,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let visit_count = rows.iter().filter(|r| r.hcpcs.is_some()).count();
     let payment: i64 = rows.iter().map(|r| r.payment).sum();
     raise_charges(&mut rows, payment * 11 / 10);
-    let lines = c.lines.as_mut().expect("HHA claims have lines");
-    let table = &HHA_CLAIM_LINES;
-    for r in &rows {
-        push_line(lines, table, cx.id, r);
-    }
-    let total = push_total(lines, table, cx.id, Some(from));
+    let total = push_rev_lines(&mut c, &rows, cx.id, Some(from));
 
     let h = &mut c.header;
     h.set(Col::CLM_PMT_AMT, money(payment));

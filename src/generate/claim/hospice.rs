@@ -5,13 +5,11 @@
 //! times the hospice's wage index. Visit lines (nursing, aide, social work, therapy) carry
 //! charges only. Hospice has no deductible.
 
-use super::institutional::{
-    Bill, RevAmounts, header, physician, push_line, push_total, raise_charges,
-};
+use super::institutional::{Bill, RevAmounts, header, physician, push_rev_lines, raise_charges};
 use super::providers::{FacilityKind, POOL, facility};
 use super::{Cx, money};
 use crate::model::Claim;
-use crate::schema::{Col, HOSPICE_CLAIM_LINES};
+use crate::schema::Col;
 use crate::seeds::clinical::{clinical, params};
 use crate::value::{Date, Value};
 
@@ -181,12 +179,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     rows.extend(visits);
     let payment: i64 = rows.iter().map(|r| r.payment).sum();
     raise_charges(&mut rows, payment * 11 / 10);
-    let lines = c.lines.as_mut().expect("hospice claims have lines");
-    let table = &HOSPICE_CLAIM_LINES;
-    for r in &rows {
-        push_line(lines, table, cx.id, r);
-    }
-    let total = push_total(lines, table, cx.id, Some(from));
+    let total = push_rev_lines(&mut c, &rows, cx.id, Some(from));
 
     let h = &mut c.header;
     h.set(Col::CLM_PMT_AMT, money(payment));

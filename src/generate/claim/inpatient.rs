@@ -5,13 +5,11 @@
 //! The Part A deductible comes off the payment. Charges are built line by line from the
 //! hospital's revenue-center charges and always exceed the payment.
 
-use super::institutional::{
-    Bill, RevAmounts, header, physician, push_line, push_total, raise_charges,
-};
+use super::institutional::{Bill, RevAmounts, header, physician, push_rev_lines, raise_charges};
 use super::providers::{FacilityKind, POOL, facility};
 use super::{Cx, NUM_COLS, drg_info, money};
 use crate::model::Claim;
-use crate::schema::{Col, INPATIENT_CLAIM_LINES};
+use crate::schema::Col;
 use crate::seeds::clinical::{RevLine, clinical, params};
 use crate::value::Value;
 
@@ -203,12 +201,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     }
     // Charges exceed the payment (hospital charges run at several times Medicare's rates).
     raise_charges(&mut rows, total_pmt * 13 / 10);
-    let lines = c.lines.as_mut().expect("inpatient claims have lines");
-    let table = &INPATIENT_CLAIM_LINES;
-    for r in &rows {
-        push_line(lines, table, cx.id, r);
-    }
-    let total = push_total(lines, table, cx.id, None);
+    let total = push_rev_lines(&mut c, &rows, cx.id, None);
 
     let h = &mut c.header;
     h.set(Col::CLM_PMT_AMT, money(total_pmt - deductible));

@@ -8,7 +8,7 @@
 
 use super::providers::{Facility, POOL, practitioner_npi};
 use super::{Cx, money};
-use crate::model::{Lines, Record};
+use crate::model::{Claim, Lines, Record};
 use crate::schema::{Col, Table};
 use crate::value::{Date, InlineStr, Value};
 
@@ -175,6 +175,25 @@ pub(crate) fn push_line(lines: &mut Lines, table: &Table, id: i64, a: &RevAmount
             put(Col::REV_CNTR_PACKG_IND_CD, Some(Value::Str(packaged)));
         }
     }
+}
+
+/// Appends the revenue-center lines of `rows` and the `0001` total line (dated `total_date`)
+/// to an institutional claim; returns the total charges.
+pub(crate) fn push_rev_lines(
+    c: &mut Claim,
+    rows: &[RevAmounts],
+    id: i64,
+    total_date: Option<Date>,
+) -> i64 {
+    let table = c
+        .kind
+        .line_table()
+        .expect("institutional claims have lines");
+    let lines = c.lines.as_mut().expect("institutional claims have lines");
+    for r in rows {
+        push_line(lines, table, id, r);
+    }
+    push_total(lines, table, id, total_date)
 }
 
 /// Appends the `0001` total line and returns the total charges.

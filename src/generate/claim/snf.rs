@@ -4,12 +4,12 @@
 //! of the stay the beneficiary owes the daily SNF coinsurance, which comes off the payment.
 
 use super::institutional::{
-    Bill, RevAmounts, code5, header, physician, push_line, push_total, raise_charges,
+    Bill, RevAmounts, code5, header, physician, push_rev_lines, raise_charges,
 };
 use super::providers::{FacilityKind, POOL, facility};
 use super::{Cx, money};
 use crate::model::Claim;
-use crate::schema::{Col, SNF_CLAIM_LINES};
+use crate::schema::Col;
 use crate::seeds::clinical::{RevLine, clinical, params};
 use crate::value::{Date, Value};
 
@@ -185,12 +185,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         });
     }
     raise_charges(&mut rows, gross * 11 / 10);
-    let lines = c.lines.as_mut().expect("SNF claims have lines");
-    let table = &SNF_CLAIM_LINES;
-    for r in &rows {
-        push_line(lines, table, cx.id, r);
-    }
-    let total = push_total(lines, table, cx.id, None);
+    let total = push_rev_lines(&mut c, &rows, cx.id, None);
 
     let h = &mut c.header;
     h.set(Col::CLM_PMT_AMT, money(payment));
