@@ -1,5 +1,6 @@
 //! Parquet read back with the parquet crate's Arrow reader: typed columns as the column model
-//! says, the same rows as the CSV tables cell for cell, the same payment totals to the cent,
+//! says, the same rows as the CSV tables cell for cell, the same payment totals to the cent
+//! (and the same claim counts and payments as the FHIR ExplanationOfBenefits),
 //! row groups of 128k rows whatever the chunk size, every compression choice, and no
 //! run-dependent metadata.
 
@@ -279,4 +280,65 @@ fn every_parquet_compression_holds_the_same_rows() {
     }
     assert!(!seen[0].is_empty());
     assert!(seen.iter().all(|s| s == &seen[0]));
+}
+
+/// A JSON amount (two decimals at most) in cents, exactly.
+fn cents(v: &serde_json::Value) -> i128 {
+    (v.as_f64().unwrap() * 100.0).round() as i128
+}
+
+#[test]
+fn claims_and_payments_agree_across_csv_parquet_and_fhir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(
+        tmp.path(),
+        "o",
+        &["--users", "60", "--formats", "fhir,csv,parquet"],
+    );
+    let mut eobs: std::collections::HashMap<String, (u64, i128)> = Default::default();
+    let text = std::fs::read_to_string(out.join("fhir/ExplanationOfBenefit.ndjson")).unwrap();
+    for line in text.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let kind = r["id"]
+            .as_str()
+            .unwrap()
+            .split('-')
+            .next()
+            .unwrap()
+            .to_string();
+        // Part D events carry the drug cost as a total; other claims the payment.
+        let amount = if kind == "pde" {
+            let total = r["total"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["category"]["coding"][0]["code"] == "drugcost");
+            cents(&total.unwrap()["amount"]["value"])
+        } else {
+            cents(&r["payment"]["amount"]["value"])
+        };
+        let e = eobs.entry(kind).or_default();
+        e.0 += 1;
+        e.1 += amount;
+    }
+    for t in bbgen::model::ClaimType::ALL {
+        let table = t.header_table().name;
+        let column = if t == bbgen::model::ClaimType::PartD {
+            "tot_rx_cst_amt"
+        } else {
+            "clm_pmt_amt"
+        };
+        let (header, rows) = read_csv(&out.join(format!("csv/{table}.csv")));
+        let batches = read_parquet(&out.join(format!("parquet/{table}.parquet")));
+        let (n, paid) = eobs.get(t.name()).copied().unwrap_or_default();
+        assert_eq!(n, rows.len() as u64, "{table}: EOBs and CSV rows");
+        assert_eq!(rows_of(&batches).len(), rows.len(), "{table}: Parquet rows");
+        let csv = csv_sum(&header, &rows, column);
+        assert_eq!(paid, csv, "{table}.{column}: FHIR and CSV");
+        assert_eq!(
+            parquet_sum(&batches, column),
+            csv,
+            "{table}.{column}: Parquet and CSV"
+        );
+    }
 }
