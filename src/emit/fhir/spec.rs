@@ -309,50 +309,16 @@ type_spec!(
 
 /// Claim-level extensions of carrier claims.
 pub static CARRIER_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_NUM,
-        var: "carr_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_CNTL_NUM,
-        var: "carr_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_PMT_DNL_CD,
-        var: "carr_clm_pmt_dnl_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
-        var: "asgmntcd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_CLNCL_TRIL_NUM,
-        var: "clm_clncl_tril_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_ENTRY_CD,
-        var: "carr_clm_entry_cd",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_CARR_NUM,
+    EXT_CARR_CLM_CNTL_NUM,
+    EXT_CARR_CLM_PMT_DNL_CD,
+    EXT_ASGMNTCD,
+    EXT_CLM_CLNCL_TRIL_NUM,
+    EXT_CARR_CLM_ENTRY_CD,
 ];
 /// Supporting information of carrier claims.
-pub static CARRIER_INFO: &[Info] = &[Info {
-    col: Col::NCH_WKLY_PROC_DT,
-    category: Some(("clmrecvddate", "Claim Received Date")),
-    info: "nch_wkly_proc_dt",
-    label: "NCH Weekly Claim Processing Date",
-    value: InfoValue::Date,
-}];
+pub static CARRIER_INFO: &[Info] = &[INFO_NCH_WKLY_PROC_DT];
 /// Line-level extensions of carrier claims.
 pub static CARRIER_ITEM_EXT: &[Ext] = &[
     Ext {
@@ -370,167 +336,37 @@ pub static CARRIER_ITEM_EXT: &[Ext] = &[
         var: "carr_line_mtus_cd",
         kind: ExtKind::Coding,
     },
-    Ext {
-        col: Col::BETOS_CD,
-        var: "betos_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_BENE_PRMRY_PYR_CD,
-        var: "line_bene_prmry_pyr_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_PRCSG_IND_CD,
-        var: "line_prcsg_ind_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_SERVICE_DEDUCTIBLE,
-        var: "line_service_deductible",
-        kind: ExtKind::Coding,
-    },
+    EXT_BETOS_CD,
+    EXT_LINE_BENE_PRMRY_PYR_CD,
+    EXT_LINE_PRCSG_IND_CD,
+    EXT_LINE_SERVICE_DEDUCTIBLE,
 ];
 /// Line adjudication amounts of carrier claims.
 pub static CARRIER_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::LINE_NCH_PMT_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "benefit",
-            display: "Benefit Amount",
-        },
-        var: "line_nch_pmt_amt",
-        label: "Line NCH Medicare Payment Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtopatient",
-            display: "Paid to patient",
-        },
-        var: "line_bene_pmt_amt",
-        label: "Line Payment Amount to Beneficiary",
-    },
-    Adj {
-        col: Col::LINE_PRVDR_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtoprovider",
-            display: "Paid to provider",
-        },
-        var: "line_prvdr_pmt_amt",
-        label: "Line Provider Payment Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PTB_DDCTBL_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "deductible",
-            display: "Deductible",
-        },
-        var: "line_bene_ptb_ddctbl_amt",
-        label: "Line Beneficiary Part B Deductible Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PRMRY_PYR_PD_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "priorpayerpaid",
-            display: "Prior payer paid",
-        },
-        var: "line_bene_prmry_pyr_pd_amt",
-        label: "Line Primary Payer (if not Medicare) Paid Amount",
-    },
-    Adj {
-        col: Col::LINE_COINSRNC_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "coinsurance",
-            display: "Co-insurance",
-        },
-        var: "line_coinsrnc_amt",
-        label: "Line Beneficiary Coinsurance Amount",
-    },
-    Adj {
-        col: Col::LINE_SBMTD_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "line_sbmtd_chrg_amt",
-        label: "Line Submitted Charge Amount",
-    },
-    Adj {
-        col: Col::LINE_ALOWD_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "eligible",
-            display: "Eligible Amount",
-        },
-        var: "line_alowd_chrg_amt",
-        label: "Line Allowed Charge Amount",
-    },
+    ADJ_LINE_NCH_PMT_AMT,
+    ADJ_LINE_BENE_PMT_AMT,
+    ADJ_LINE_PRVDR_PMT_AMT,
+    ADJ_LINE_BENE_PTB_DDCTBL_AMT,
+    ADJ_LINE_BENE_PRMRY_PYR_PD_AMT,
+    ADJ_LINE_COINSRNC_AMT,
+    ADJ_LINE_SBMTD_CHRG_AMT,
+    ADJ_LINE_ALOWD_CHRG_AMT,
 ];
 /// Claim totals of carrier claims.
-pub static CARRIER_TOTAL: &[Adj] = &[Adj {
-    col: Col::CARR_CLM_PRMRY_PYR_PD_AMT,
-    category: Cat {
-        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-        code: "priorpayerpaid",
-        display: "Prior payer paid",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static CARRIER_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT];
 /// Benefit balance of carrier claims.
 pub static CARRIER_BALANCE: &[Balance] = &[
-    Balance {
-        col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
-        var: "carr_clm_cash_ddctbl_apld_amt",
-        label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CLM_PRVDR_PMT_AMT,
-        var: "nch_clm_prvdr_pmt_amt",
-        label: "NCH Claim Provider Payment Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CLM_BENE_PMT_AMT,
-        var: "nch_clm_bene_pmt_amt",
-        label: "NCH Claim Payment Amount to Beneficiary",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
-        var: "nch_carr_clm_sbmtd_chrg_amt",
-        label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CARR_CLM_ALOWD_AMT,
-        var: "nch_carr_clm_alowd_amt",
-        label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT,
+    BALANCE_NCH_CLM_PRVDR_PMT_AMT,
+    BALANCE_NCH_CLM_BENE_PMT_AMT,
+    BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT,
+    BALANCE_NCH_CARR_CLM_ALOWD_AMT,
 ];
 
 /// Claim-level extensions of inpatient claims.
 pub static INPATIENT_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_CLM_ACTN_CD,
-        var: "fi_clm_actn_cd",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_FI_CLM_ACTN_CD,
     Ext {
         col: Col::IME_OP_CLM_VAL_AMT,
         var: "ime_op_clm_val_amt",
@@ -546,158 +382,36 @@ pub static INPATIENT_EXT: &[Ext] = &[
         var: "dsh_op_clm_val_amt",
         kind: ExtKind::Money,
     },
-    Ext {
-        col: Col::FI_DOC_CLM_CNTL_NUM,
-        var: "fi_doc_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::FI_CLM_PROC_DT,
-        var: "fi_clm_proc_dt",
-        kind: ExtKind::Date,
-    },
-    Ext {
-        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-        var: "clm_mdcr_non_pmt_rsn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-        var: "clm_srvc_clsfctn_type_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_NUM,
-        var: "fi_num",
-        kind: ExtKind::Coding,
-    },
+    EXT_FI_DOC_CLM_CNTL_NUM,
+    EXT_FI_CLM_PROC_DT,
+    EXT_CLM_MDCR_NON_PMT_RSN_CD,
+    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
+    EXT_FI_NUM,
 ];
 /// Supporting information of inpatient claims.
 pub static INPATIENT_INFO: &[Info] = &[
-    Info {
-        col: Col::NCH_PTNT_STATUS_IND_CD,
-        category: None,
-        info: "nch_ptnt_stus_ind_cd",
-        label: "NCH Patient Status Indicator Code",
-        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
-    },
-    Info {
-        col: Col::CLM_ADMSN_DT,
-        category: Some(("admissionperiod", "Admission Period")),
-        info: "",
-        label: "",
-        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
-    },
-    Info {
-        col: Col::CLM_IP_ADMSN_TYPE_CD,
-        category: Some(("admtype", "Information")),
-        info: "clm_ip_admsn_type_cd",
-        label: "Claim Inpatient Admission Type Code",
-        value: InfoValue::CodeIn("https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit"),
-    },
-    Info {
-        col: Col::CLM_SRC_IP_ADMSN_CD,
-        category: None,
-        info: "clm_src_ip_admsn_cd",
-        label: "Claim Source Inpatient Admission Code",
-        value: InfoValue::Code("clm_src_ip_admsn_cd"),
-    },
-    Info {
-        col: Col::CLM_DRG_CD,
-        category: None,
-        info: "clm_drg_cd",
-        label: "Claim Diagnosis Related Group Code (or MS-DRG Code)",
-        value: InfoValue::Code("clm_drg_cd"),
-    },
-    Info {
-        col: Col::NCH_BLOOD_PNTS_FRNSHD_QTY,
-        category: None,
-        info: "nch_blood_pnts_frnshd_qty",
-        label: "NCH Blood Pints Furnished Quantity",
-        value: InfoValue::Pints,
-    },
-    Info {
-        col: Col::CLM_MCO_PD_SW,
-        category: None,
-        info: "clm_mco_pd_sw",
-        label: "Claim MCO Paid Switch",
-        value: InfoValue::Code("clm_mco_pd_sw"),
-    },
-    Info {
-        col: Col::CLM_FREQ_CD,
-        category: Some(("typeofbill", "Type of Bill")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("clm_freq_cd"),
-    },
-    Info {
-        col: Col::PTNT_DSCHRG_STUS_CD,
-        category: Some(("discharge-status", "Discharge Status")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
-    },
-    Info {
-        col: Col::NCH_PRMRY_PYR_CD,
-        category: None,
-        info: "nch_prmry_pyr_cd",
-        label: "NCH Primary Payer Code (if not Medicare)",
-        value: InfoValue::Code("nch_prmry_pyr_cd"),
-    },
-    Info {
-        col: Col::NCH_WKLY_PROC_DT,
-        category: Some(("clmrecvddate", "Claim Received Date")),
-        info: "nch_wkly_proc_dt",
-        label: "NCH Weekly Claim Processing Date",
-        value: InfoValue::Date,
-    },
+    INFO_NCH_PTNT_STUS_IND_CD,
+    INFO_CLM_ADMSN_DT,
+    INFO_CLM_IP_ADMSN_TYPE_CD,
+    INFO_CLM_SRC_IP_ADMSN_CD,
+    INFO_CLM_DRG_CD,
+    INFO_NCH_BLOOD_PNTS_FRNSHD_QTY,
+    INFO_CLM_MCO_PD_SW,
+    INFO_CLM_FREQ_CD,
+    INFO_PTNT_DSCHRG_STUS_CD,
+    INFO_NCH_PRMRY_PYR_CD,
+    INFO_NCH_WKLY_PROC_DT,
 ];
 /// Line-level extensions of inpatient claims.
 pub static INPATIENT_ITEM_EXT: &[Ext] = &[];
 /// Line adjudication amounts of inpatient claims.
 pub static INPATIENT_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::REV_CNTR_RATE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_rate_amt",
-        label: "Revenue Center Rate Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_TOT_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_tot_chrg_amt",
-        label: "Revenue Center Total Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "noncovered",
-            display: "Noncovered",
-        },
-        var: "rev_cntr_ncvrd_chrg_amt",
-        label: "Revenue Center Non-Covered Charge Amount",
-    },
+    ADJ_REV_CNTR_RATE_AMT,
+    ADJ_REV_CNTR_TOT_CHRG_AMT,
+    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
 ];
 /// Claim totals of inpatient claims.
-pub static INPATIENT_TOTAL: &[Adj] = &[Adj {
-    col: Col::CLM_TOT_CHRG_AMT,
-    category: Cat {
-        system: "http://terminology.hl7.org/CodeSystem/adjudication",
-        code: "submitted",
-        display: "Submitted Amount",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static INPATIENT_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of inpatient claims.
 pub static INPATIENT_BALANCE: &[Balance] = &[
     Balance {
@@ -706,114 +420,34 @@ pub static INPATIENT_BALANCE: &[Balance] = &[
         label: "Claim Pass Thru Per Diem Amount",
         kind: BalanceKind::Money,
     },
-    Balance {
-        col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
-        var: "nch_profnl_cmpnt_chrg_amt",
-        label: "Professional Component Charge Amount",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_NCH_PROFNL_CMPNT_CHRG_AMT,
     Balance {
         col: Col::CLM_TOT_PPS_CPTL_AMT,
         var: "clm_tot_pps_cptl_amt",
         label: "Claim Total PPS Capital Amount",
         kind: BalanceKind::Money,
     },
-    Balance {
-        col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
-        var: "bene_tot_coinsrnc_days_cnt",
-        label: "Beneficiary Total Coinsurance Days Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::CLM_NON_UTLZTN_DAYS_CNT,
-        var: "clm_non_utlztn_days_cnt",
-        label: "Claim Medicare Non Utilization Days Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::NCH_BENE_IP_DDCTBL_AMT,
-        var: "nch_bene_ip_ddctbl_amt",
-        label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
-        var: "nch_bene_pta_coinsrnc_lblty_amt",
-        label: "NCH Beneficiary Part A Coinsurance Liability Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_IP_NCVRD_CHRG_AMT,
-        var: "nch_ip_ncvrd_chrg_amt",
-        label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_IP_TOT_DDCTN_AMT,
-        var: "nch_ip_tot_ddctn_amt",
-        label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
-        var: "clm_pps_cptl_dsprprtnt_shr_amt",
-        label: "Claim PPS Capital Disproportionate Share Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
-        var: "clm_pps_cptl_excptn_amt",
-        label: "Claim PPS Capital Exception Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_FSP_AMT,
-        var: "clm_pps_cptl_fsp_amt",
-        label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_IME_AMT,
-        var: "clm_pps_cptl_ime_amt",
-        label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
-        var: "clm_pps_cptl_outlier_amt",
-        label: "Claim PPS Capital Outlier Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
-        var: "clm_pps_old_cptl_hld_hrmls_amt",
-        label: "Claim PPS Old Capital Hold Harmless Amount",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_BENE_TOT_COINSRNC_DAYS_CNT,
+    BALANCE_CLM_NON_UTLZTN_DAYS_CNT,
+    BALANCE_NCH_BENE_IP_DDCTBL_AMT,
+    BALANCE_NCH_BENE_PTA_COINSRNC_LBLTY_AMT,
+    BALANCE_NCH_IP_NCVRD_CHRG_AMT,
+    BALANCE_NCH_IP_TOT_DDCTN_AMT,
+    BALANCE_CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
+    BALANCE_CLM_PPS_CPTL_EXCPTN_AMT,
+    BALANCE_CLM_PPS_CPTL_FSP_AMT,
+    BALANCE_CLM_PPS_CPTL_IME_AMT,
+    BALANCE_CLM_PPS_CPTL_OUTLIER_AMT,
+    BALANCE_CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
     Balance {
         col: Col::NCH_DRG_OUTLIER_APRVD_PMT_AMT,
         var: "nch_drg_outlier_aprvd_pmt_amt",
         label: "NCH DRG Outlier Approved Payment Amount",
         kind: BalanceKind::Money,
     },
-    Balance {
-        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
-        var: "nch_bene_blood_ddctbl_lblty_am",
-        label: "NCH Beneficiary Blood Deductible Liability Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-        var: "prpayamt",
-        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_UTLZTN_DAY_CNT,
-        var: "clm_utlztn_day_cnt",
-        label: "Claim Medicare Utilization Day Count",
-        kind: BalanceKind::UnsignedInt,
-    },
+    BALANCE_NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+    BALANCE_PRPAYAMT,
+    BALANCE_CLM_UTLZTN_DAY_CNT,
     Balance {
         col: Col::CLM_PPS_CPTL_DRG_WT_NUM,
         var: "clm_pps_cptl_drg_wt_num",
@@ -830,113 +464,28 @@ pub static INPATIENT_BALANCE: &[Balance] = &[
 
 /// Claim-level extensions of outpatient claims.
 pub static OUTPATIENT_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_DOC_CLM_CNTL_NUM,
-        var: "fi_doc_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::FI_CLM_PROC_DT,
-        var: "fi_clm_proc_dt",
-        kind: ExtKind::Date,
-    },
-    Ext {
-        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-        var: "clm_mdcr_non_pmt_rsn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-        var: "clm_srvc_clsfctn_type_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_NUM,
-        var: "fi_num",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_FI_DOC_CLM_CNTL_NUM,
+    EXT_FI_CLM_PROC_DT,
+    EXT_CLM_MDCR_NON_PMT_RSN_CD,
+    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
+    EXT_FI_NUM,
 ];
 /// Supporting information of outpatient claims.
 pub static OUTPATIENT_INFO: &[Info] = &[
-    Info {
-        col: Col::NCH_WKLY_PROC_DT,
-        category: Some(("clmrecvddate", "Claim Received Date")),
-        info: "nch_wkly_proc_dt",
-        label: "NCH Weekly Claim Processing Date",
-        value: InfoValue::Date,
-    },
-    Info {
-        col: Col::CLM_MCO_PD_SW,
-        category: None,
-        info: "clm_mco_pd_sw",
-        label: "Claim MCO Paid Switch",
-        value: InfoValue::Code("clm_mco_pd_sw"),
-    },
-    Info {
-        col: Col::CLM_FREQ_CD,
-        category: Some(("typeofbill", "Type of Bill")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("clm_freq_cd"),
-    },
-    Info {
-        col: Col::PTNT_DSCHRG_STUS_CD,
-        category: Some(("discharge-status", "Discharge Status")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
-    },
-    Info {
-        col: Col::NCH_PRMRY_PYR_CD,
-        category: None,
-        info: "nch_prmry_pyr_cd",
-        label: "NCH Primary Payer Code (if not Medicare)",
-        value: InfoValue::Code("nch_prmry_pyr_cd"),
-    },
+    INFO_NCH_WKLY_PROC_DT,
+    INFO_CLM_MCO_PD_SW,
+    INFO_CLM_FREQ_CD,
+    INFO_PTNT_DSCHRG_STUS_CD,
+    INFO_NCH_PRMRY_PYR_CD,
 ];
 /// Line-level extensions of outpatient claims.
-pub static OUTPATIENT_ITEM_EXT: &[Ext] = &[Ext {
-    col: Col::REV_CNTR_UNIT_CNT,
-    var: "rev_cntr_unit_cnt",
-    kind: ExtKind::Quantity,
-}];
+pub static OUTPATIENT_ITEM_EXT: &[Ext] = &[EXT_REV_CNTR_UNIT_CNT];
 /// Line adjudication amounts of outpatient claims.
 pub static OUTPATIENT_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::REV_CNTR_RATE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_rate_amt",
-        label: "Revenue Center Rate Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_TOT_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_tot_chrg_amt",
-        label: "Revenue Center Total Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "noncovered",
-            display: "Noncovered",
-        },
-        var: "rev_cntr_ncvrd_chrg_amt",
-        label: "Revenue Center Non-Covered Charge Amount",
-    },
+    ADJ_REV_CNTR_RATE_AMT,
+    ADJ_REV_CNTR_TOT_CHRG_AMT,
+    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
     Adj {
         col: Col::REV_CNTR_BLOOD_DDCTBL_AMT,
         category: Cat {
@@ -997,26 +546,8 @@ pub static OUTPATIENT_ITEM_ADJ: &[Adj] = &[
         var: "rev_cntr_2nd_msp_pd_amt",
         label: "Revenue Center 2nd Medicare Secondary Payer (MSP) Paid Amount",
     },
-    Adj {
-        col: Col::REV_CNTR_PRVDR_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtoprovider",
-            display: "Paid to provider",
-        },
-        var: "rev_cntr_prvdr_pmt_amt",
-        label: "Revenue Center (Medicare) Provider Payment Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_BENE_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtopatient",
-            display: "Paid to patient",
-        },
-        var: "rev_cntr_bene_pmt_amt",
-        label: "Revenue Center Payment Amount to Beneficiary",
-    },
+    ADJ_REV_CNTR_PRVDR_PMT_AMT,
+    ADJ_REV_CNTR_BENE_PMT_AMT,
     Adj {
         col: Col::REV_CNTR_PTNT_RSPNSBLTY_PMT,
         category: Cat {
@@ -1027,36 +558,13 @@ pub static OUTPATIENT_ITEM_ADJ: &[Adj] = &[
         var: "rev_cntr_ptnt_rspnsblty_pmt",
         label: "Revenue Center Patient Responsibility Payment Amount",
     },
-    Adj {
-        col: Col::REV_CNTR_PMT_AMT_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_pmt_amt_amt",
-        label: "Revenue Center (Medicare) Payment Amount",
-    },
+    ADJ_REV_CNTR_PMT_AMT_AMT,
 ];
 /// Claim totals of outpatient claims.
-pub static OUTPATIENT_TOTAL: &[Adj] = &[Adj {
-    col: Col::CLM_TOT_CHRG_AMT,
-    category: Cat {
-        system: "http://terminology.hl7.org/CodeSystem/adjudication",
-        code: "submitted",
-        display: "Submitted Amount",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static OUTPATIENT_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of outpatient claims.
 pub static OUTPATIENT_BALANCE: &[Balance] = &[
-    Balance {
-        col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
-        var: "nch_profnl_cmpnt_chrg_amt",
-        label: "Professional Component Charge Amount",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_NCH_PROFNL_CMPNT_CHRG_AMT,
     Balance {
         col: Col::NCH_BENE_PTB_DDCTBL_AMT,
         var: "nch_bene_ptb_ddctbl_amt",
@@ -1081,66 +589,22 @@ pub static OUTPATIENT_BALANCE: &[Balance] = &[
         label: "Claim Outpatient Payment Amount to Beneficiary",
         kind: BalanceKind::Money,
     },
-    Balance {
-        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
-        var: "nch_bene_blood_ddctbl_lblty_am",
-        label: "NCH Beneficiary Blood Deductible Liability Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-        var: "prpayamt",
-        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+    BALANCE_PRPAYAMT,
 ];
 
 /// Claim-level extensions of dme claims.
 pub static DME_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_NUM,
-        var: "carr_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_CNTL_NUM,
-        var: "carr_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_PMT_DNL_CD,
-        var: "carr_clm_pmt_dnl_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
-        var: "asgmntcd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_CLNCL_TRIL_NUM,
-        var: "clm_clncl_tril_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::CARR_CLM_ENTRY_CD,
-        var: "carr_clm_entry_cd",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_CARR_NUM,
+    EXT_CARR_CLM_CNTL_NUM,
+    EXT_CARR_CLM_PMT_DNL_CD,
+    EXT_ASGMNTCD,
+    EXT_CLM_CLNCL_TRIL_NUM,
+    EXT_CARR_CLM_ENTRY_CD,
 ];
 /// Supporting information of dme claims.
-pub static DME_INFO: &[Info] = &[Info {
-    col: Col::NCH_WKLY_PROC_DT,
-    category: Some(("clmrecvddate", "Claim Received Date")),
-    info: "nch_wkly_proc_dt",
-    label: "NCH Weekly Claim Processing Date",
-    value: InfoValue::Date,
-}];
+pub static DME_INFO: &[Info] = &[INFO_NCH_WKLY_PROC_DT];
 /// Line-level extensions of dme claims.
 pub static DME_ITEM_EXT: &[Ext] = &[
     Ext {
@@ -1168,26 +632,10 @@ pub static DME_ITEM_EXT: &[Ext] = &[
         var: "dmerc_line_supplr_type_cd",
         kind: ExtKind::Coding,
     },
-    Ext {
-        col: Col::BETOS_CD,
-        var: "betos_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_BENE_PRMRY_PYR_CD,
-        var: "line_bene_prmry_pyr_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_PRCSG_IND_CD,
-        var: "line_prcsg_ind_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::LINE_SERVICE_DEDUCTIBLE,
-        var: "line_service_deductible",
-        kind: ExtKind::Coding,
-    },
+    EXT_BETOS_CD,
+    EXT_LINE_BENE_PRMRY_PYR_CD,
+    EXT_LINE_PRCSG_IND_CD,
+    EXT_LINE_SERVICE_DEDUCTIBLE,
 ];
 /// Line adjudication amounts of dme claims.
 pub static DME_ITEM_ADJ: &[Adj] = &[
@@ -1201,96 +649,15 @@ pub static DME_ITEM_ADJ: &[Adj] = &[
         var: "line_prmry_alowd_chrg_amt",
         label: "Line Primary Payer Allowed Charge Amount",
     },
-    Adj {
-        col: Col::LINE_DME_PRCHS_PRICE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "line_dme_prchs_price_amt",
-        label: "Line DME Purchase Price Amount",
-    },
-    Adj {
-        col: Col::LINE_NCH_PMT_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "benefit",
-            display: "Benefit Amount",
-        },
-        var: "line_nch_pmt_amt",
-        label: "Line NCH Medicare Payment Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtopatient",
-            display: "Paid to patient",
-        },
-        var: "line_bene_pmt_amt",
-        label: "Line Payment Amount to Beneficiary",
-    },
-    Adj {
-        col: Col::LINE_PRVDR_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtoprovider",
-            display: "Paid to provider",
-        },
-        var: "line_prvdr_pmt_amt",
-        label: "Line Provider Payment Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PTB_DDCTBL_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "deductible",
-            display: "Deductible",
-        },
-        var: "line_bene_ptb_ddctbl_amt",
-        label: "Line Beneficiary Part B Deductible Amount",
-    },
-    Adj {
-        col: Col::LINE_BENE_PRMRY_PYR_PD_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "priorpayerpaid",
-            display: "Prior payer paid",
-        },
-        var: "line_bene_prmry_pyr_pd_amt",
-        label: "Line Primary Payer (if not Medicare) Paid Amount",
-    },
-    Adj {
-        col: Col::LINE_COINSRNC_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "coinsurance",
-            display: "Co-insurance",
-        },
-        var: "line_coinsrnc_amt",
-        label: "Line Beneficiary Coinsurance Amount",
-    },
-    Adj {
-        col: Col::LINE_SBMTD_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "line_sbmtd_chrg_amt",
-        label: "Line Submitted Charge Amount",
-    },
-    Adj {
-        col: Col::LINE_ALOWD_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "eligible",
-            display: "Eligible Amount",
-        },
-        var: "line_alowd_chrg_amt",
-        label: "Line Allowed Charge Amount",
-    },
+    ADJ_LINE_DME_PRCHS_PRICE_AMT,
+    ADJ_LINE_NCH_PMT_AMT,
+    ADJ_LINE_BENE_PMT_AMT,
+    ADJ_LINE_PRVDR_PMT_AMT,
+    ADJ_LINE_BENE_PTB_DDCTBL_AMT,
+    ADJ_LINE_BENE_PRMRY_PYR_PD_AMT,
+    ADJ_LINE_COINSRNC_AMT,
+    ADJ_LINE_SBMTD_CHRG_AMT,
+    ADJ_LINE_ALOWD_CHRG_AMT,
     Adj {
         col: Col::LINE_BENE_PMT_AMT,
         category: Cat {
@@ -1301,132 +668,35 @@ pub static DME_ITEM_ADJ: &[Adj] = &[
         var: "line_bene_pmt_amt",
         label: "Line Payment Amount to Beneficiary",
     },
-    Adj {
-        col: Col::LINE_DME_PRCHS_PRICE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "line_dme_prchs_price_amt",
-        label: "Line DME Purchase Price Amount",
-    },
+    ADJ_LINE_DME_PRCHS_PRICE_AMT,
 ];
 /// Claim totals of dme claims.
-pub static DME_TOTAL: &[Adj] = &[Adj {
-    col: Col::CARR_CLM_PRMRY_PYR_PD_AMT,
-    category: Cat {
-        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-        code: "priorpayerpaid",
-        display: "Prior payer paid",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static DME_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT];
 /// Benefit balance of dme claims.
 pub static DME_BALANCE: &[Balance] = &[
-    Balance {
-        col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
-        var: "carr_clm_cash_ddctbl_apld_amt",
-        label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CLM_PRVDR_PMT_AMT,
-        var: "nch_clm_prvdr_pmt_amt",
-        label: "NCH Claim Provider Payment Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CLM_BENE_PMT_AMT,
-        var: "nch_clm_bene_pmt_amt",
-        label: "NCH Claim Payment Amount to Beneficiary",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
-        var: "nch_carr_clm_sbmtd_chrg_amt",
-        label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_CARR_CLM_ALOWD_AMT,
-        var: "nch_carr_clm_alowd_amt",
-        label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT,
+    BALANCE_NCH_CLM_PRVDR_PMT_AMT,
+    BALANCE_NCH_CLM_BENE_PMT_AMT,
+    BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT,
+    BALANCE_NCH_CARR_CLM_ALOWD_AMT,
 ];
 
 /// Claim-level extensions of hha claims.
 pub static HHA_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_DOC_CLM_CNTL_NUM,
-        var: "fi_doc_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::FI_CLM_PROC_DT,
-        var: "fi_clm_proc_dt",
-        kind: ExtKind::Date,
-    },
-    Ext {
-        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-        var: "clm_mdcr_non_pmt_rsn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-        var: "clm_srvc_clsfctn_type_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_NUM,
-        var: "fi_num",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_FI_DOC_CLM_CNTL_NUM,
+    EXT_FI_CLM_PROC_DT,
+    EXT_CLM_MDCR_NON_PMT_RSN_CD,
+    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
+    EXT_FI_NUM,
 ];
 /// Supporting information of hha claims.
 pub static HHA_INFO: &[Info] = &[
-    Info {
-        col: Col::NCH_WKLY_PROC_DT,
-        category: Some(("clmrecvddate", "Claim Received Date")),
-        info: "nch_wkly_proc_dt",
-        label: "NCH Weekly Claim Processing Date",
-        value: InfoValue::Date,
-    },
-    Info {
-        col: Col::CLM_FREQ_CD,
-        category: Some(("typeofbill", "Type of Bill")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("clm_freq_cd"),
-    },
-    Info {
-        col: Col::PTNT_DSCHRG_STUS_CD,
-        category: Some(("discharge-status", "Discharge Status")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
-    },
-    Info {
-        col: Col::NCH_PRMRY_PYR_CD,
-        category: None,
-        info: "nch_prmry_pyr_cd",
-        label: "NCH Primary Payer Code (if not Medicare)",
-        value: InfoValue::Code("nch_prmry_pyr_cd"),
-    },
-    Info {
-        col: Col::CLM_PPS_IND_CD,
-        category: None,
-        info: "clm_pps_ind_cd",
-        label: "Claim PPS Indicator Code",
-        value: InfoValue::Code("clm_pps_ind_cd"),
-    },
+    INFO_NCH_WKLY_PROC_DT,
+    INFO_CLM_FREQ_CD,
+    INFO_PTNT_DSCHRG_STUS_CD,
+    INFO_NCH_PRMRY_PYR_CD,
+    INFO_CLM_PPS_IND_CD,
     Info {
         col: Col::CLM_HHA_LUPA_IND_CD,
         category: None,
@@ -1448,114 +718,30 @@ pub static HHA_INFO: &[Info] = &[
         label: "Claim HHA Total Visit Count",
         value: InfoValue::Quantity,
     },
-    Info {
-        col: Col::CLM_ADMSN_DT,
-        category: Some(("admissionperiod", "Admission Period")),
-        info: "",
-        label: "",
-        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
-    },
+    INFO_CLM_ADMSN_DT,
 ];
 /// Line-level extensions of hha claims.
-pub static HHA_ITEM_EXT: &[Ext] = &[Ext {
-    col: Col::REV_CNTR_UNIT_CNT,
-    var: "rev_cntr_unit_cnt",
-    kind: ExtKind::Quantity,
-}];
+pub static HHA_ITEM_EXT: &[Ext] = &[EXT_REV_CNTR_UNIT_CNT];
 /// Line adjudication amounts of hha claims.
 pub static HHA_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::REV_CNTR_RATE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_rate_amt",
-        label: "Revenue Center Rate Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_TOT_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_tot_chrg_amt",
-        label: "Revenue Center Total Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "noncovered",
-            display: "Noncovered",
-        },
-        var: "rev_cntr_ncvrd_chrg_amt",
-        label: "Revenue Center Non-Covered Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_PMT_AMT_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_pmt_amt_amt",
-        label: "Revenue Center (Medicare) Payment Amount",
-    },
+    ADJ_REV_CNTR_RATE_AMT,
+    ADJ_REV_CNTR_TOT_CHRG_AMT,
+    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
+    ADJ_REV_CNTR_PMT_AMT_AMT,
 ];
 /// Claim totals of hha claims.
-pub static HHA_TOTAL: &[Adj] = &[Adj {
-    col: Col::CLM_TOT_CHRG_AMT,
-    category: Cat {
-        system: "http://terminology.hl7.org/CodeSystem/adjudication",
-        code: "submitted",
-        display: "Submitted Amount",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static HHA_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of hha claims.
-pub static HHA_BALANCE: &[Balance] = &[Balance {
-    col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-    var: "prpayamt",
-    label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-    kind: BalanceKind::Money,
-}];
+pub static HHA_BALANCE: &[Balance] = &[BALANCE_PRPAYAMT];
 
 /// Claim-level extensions of hospice claims.
 pub static HOSPICE_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_DOC_CLM_CNTL_NUM,
-        var: "fi_doc_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::FI_CLM_PROC_DT,
-        var: "fi_clm_proc_dt",
-        kind: ExtKind::Date,
-    },
-    Ext {
-        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-        var: "clm_mdcr_non_pmt_rsn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-        var: "clm_srvc_clsfctn_type_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_NUM,
-        var: "fi_num",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_FI_DOC_CLM_CNTL_NUM,
+    EXT_FI_CLM_PROC_DT,
+    EXT_CLM_MDCR_NON_PMT_RSN_CD,
+    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
+    EXT_FI_NUM,
     Ext {
         col: Col::BENE_HOSPC_PRD_CNT,
         var: "bene_hospc_prd_cnt",
@@ -1564,20 +750,8 @@ pub static HOSPICE_EXT: &[Ext] = &[
 ];
 /// Supporting information of hospice claims.
 pub static HOSPICE_INFO: &[Info] = &[
-    Info {
-        col: Col::NCH_WKLY_PROC_DT,
-        category: Some(("clmrecvddate", "Claim Received Date")),
-        info: "nch_wkly_proc_dt",
-        label: "NCH Weekly Claim Processing Date",
-        value: InfoValue::Date,
-    },
-    Info {
-        col: Col::NCH_PTNT_STATUS_IND_CD,
-        category: None,
-        info: "nch_ptnt_stus_ind_cd",
-        label: "NCH Patient Status Indicator Code",
-        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
-    },
+    INFO_NCH_WKLY_PROC_DT,
+    INFO_NCH_PTNT_STUS_IND_CD,
     Info {
         col: Col::CLM_HOSPC_START_DT_ID,
         category: Some(("admissionperiod", "Admission Period")),
@@ -1585,181 +759,41 @@ pub static HOSPICE_INFO: &[Info] = &[
         label: "",
         value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
     },
-    Info {
-        col: Col::CLM_FREQ_CD,
-        category: Some(("typeofbill", "Type of Bill")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("clm_freq_cd"),
-    },
-    Info {
-        col: Col::PTNT_DSCHRG_STUS_CD,
-        category: Some(("discharge-status", "Discharge Status")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
-    },
-    Info {
-        col: Col::NCH_PRMRY_PYR_CD,
-        category: None,
-        info: "nch_prmry_pyr_cd",
-        label: "NCH Primary Payer Code (if not Medicare)",
-        value: InfoValue::Code("nch_prmry_pyr_cd"),
-    },
+    INFO_CLM_FREQ_CD,
+    INFO_PTNT_DSCHRG_STUS_CD,
+    INFO_NCH_PRMRY_PYR_CD,
 ];
 /// Line-level extensions of hospice claims.
 pub static HOSPICE_ITEM_EXT: &[Ext] = &[];
 /// Line adjudication amounts of hospice claims.
 pub static HOSPICE_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::REV_CNTR_RATE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_rate_amt",
-        label: "Revenue Center Rate Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_TOT_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_tot_chrg_amt",
-        label: "Revenue Center Total Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "noncovered",
-            display: "Noncovered",
-        },
-        var: "rev_cntr_ncvrd_chrg_amt",
-        label: "Revenue Center Non-Covered Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_PRVDR_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtoprovider",
-            display: "Paid to provider",
-        },
-        var: "rev_cntr_prvdr_pmt_amt",
-        label: "Revenue Center (Medicare) Provider Payment Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_BENE_PMT_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "paidtopatient",
-            display: "Paid to patient",
-        },
-        var: "rev_cntr_bene_pmt_amt",
-        label: "Revenue Center Payment Amount to Beneficiary",
-    },
-    Adj {
-        col: Col::REV_CNTR_PMT_AMT_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_pmt_amt_amt",
-        label: "Revenue Center (Medicare) Payment Amount",
-    },
+    ADJ_REV_CNTR_RATE_AMT,
+    ADJ_REV_CNTR_TOT_CHRG_AMT,
+    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
+    ADJ_REV_CNTR_PRVDR_PMT_AMT,
+    ADJ_REV_CNTR_BENE_PMT_AMT,
+    ADJ_REV_CNTR_PMT_AMT_AMT,
 ];
 /// Claim totals of hospice claims.
-pub static HOSPICE_TOTAL: &[Adj] = &[Adj {
-    col: Col::CLM_TOT_CHRG_AMT,
-    category: Cat {
-        system: "http://terminology.hl7.org/CodeSystem/adjudication",
-        code: "submitted",
-        display: "Submitted Amount",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static HOSPICE_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of hospice claims.
-pub static HOSPICE_BALANCE: &[Balance] = &[
-    Balance {
-        col: Col::CLM_UTLZTN_DAY_CNT,
-        var: "clm_utlztn_day_cnt",
-        label: "Claim Medicare Utilization Day Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-        var: "prpayamt",
-        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-        kind: BalanceKind::Money,
-    },
-];
+pub static HOSPICE_BALANCE: &[Balance] = &[BALANCE_CLM_UTLZTN_DAY_CNT, BALANCE_PRPAYAMT];
 
 /// Claim-level extensions of snf claims.
 pub static SNF_EXT: &[Ext] = &[
-    Ext {
-        col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-        var: "nch_near_line_rec_ident_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_CLM_ACTN_CD,
-        var: "fi_clm_actn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_DOC_CLM_CNTL_NUM,
-        var: "fi_doc_clm_cntl_num",
-        kind: ExtKind::Identifier,
-    },
-    Ext {
-        col: Col::FI_CLM_PROC_DT,
-        var: "fi_clm_proc_dt",
-        kind: ExtKind::Date,
-    },
-    Ext {
-        col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-        var: "clm_mdcr_non_pmt_rsn_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-        var: "clm_srvc_clsfctn_type_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::FI_NUM,
-        var: "fi_num",
-        kind: ExtKind::Coding,
-    },
+    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
+    EXT_FI_CLM_ACTN_CD,
+    EXT_FI_DOC_CLM_CNTL_NUM,
+    EXT_FI_CLM_PROC_DT,
+    EXT_CLM_MDCR_NON_PMT_RSN_CD,
+    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
+    EXT_FI_NUM,
 ];
 /// Supporting information of snf claims.
 pub static SNF_INFO: &[Info] = &[
-    Info {
-        col: Col::NCH_WKLY_PROC_DT,
-        category: Some(("clmrecvddate", "Claim Received Date")),
-        info: "nch_wkly_proc_dt",
-        label: "NCH Weekly Claim Processing Date",
-        value: InfoValue::Date,
-    },
-    Info {
-        col: Col::CLM_IP_ADMSN_TYPE_CD,
-        category: Some(("admtype", "Information")),
-        info: "clm_ip_admsn_type_cd",
-        label: "Claim Inpatient Admission Type Code",
-        value: InfoValue::CodeIn("https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit"),
-    },
-    Info {
-        col: Col::CLM_SRC_IP_ADMSN_CD,
-        category: None,
-        info: "clm_src_ip_admsn_cd",
-        label: "Claim Source Inpatient Admission Code",
-        value: InfoValue::Code("clm_src_ip_admsn_cd"),
-    },
+    INFO_NCH_WKLY_PROC_DT,
+    INFO_CLM_IP_ADMSN_TYPE_CD,
+    INFO_CLM_SRC_IP_ADMSN_CD,
     Info {
         col: Col::NCH_VRFD_NCVRD_STAY_FROM_DT,
         category: None,
@@ -1774,27 +808,9 @@ pub static SNF_INFO: &[Info] = &[
         label: "NCH Beneficiary Medicare Benefits Exhausted Date",
         value: InfoValue::Date,
     },
-    Info {
-        col: Col::CLM_DRG_CD,
-        category: None,
-        info: "clm_drg_cd",
-        label: "Claim Diagnosis Related Group Code (or MS-DRG Code)",
-        value: InfoValue::Code("clm_drg_cd"),
-    },
-    Info {
-        col: Col::NCH_PTNT_STATUS_IND_CD,
-        category: None,
-        info: "nch_ptnt_stus_ind_cd",
-        label: "NCH Patient Status Indicator Code",
-        value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
-    },
-    Info {
-        col: Col::CLM_ADMSN_DT,
-        category: Some(("admissionperiod", "Admission Period")),
-        info: "",
-        label: "",
-        value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
-    },
+    INFO_CLM_DRG_CD,
+    INFO_NCH_PTNT_STUS_IND_CD,
+    INFO_CLM_ADMSN_DT,
     Info {
         col: Col::NCH_QLFYD_STAY_FROM_DT,
         category: None,
@@ -1802,191 +818,40 @@ pub static SNF_INFO: &[Info] = &[
         label: "NCH Qualified Stay From Date",
         value: InfoValue::Period(Col::NCH_QLFYD_STAY_THRU_DT),
     },
-    Info {
-        col: Col::CLM_PPS_IND_CD,
-        category: None,
-        info: "clm_pps_ind_cd",
-        label: "Claim PPS Indicator Code",
-        value: InfoValue::Code("clm_pps_ind_cd"),
-    },
-    Info {
-        col: Col::NCH_BLOOD_PNTS_FRNSHD_QTY,
-        category: None,
-        info: "nch_blood_pnts_frnshd_qty",
-        label: "NCH Blood Pints Furnished Quantity",
-        value: InfoValue::Pints,
-    },
-    Info {
-        col: Col::CLM_MCO_PD_SW,
-        category: None,
-        info: "clm_mco_pd_sw",
-        label: "Claim MCO Paid Switch",
-        value: InfoValue::Code("clm_mco_pd_sw"),
-    },
-    Info {
-        col: Col::CLM_FREQ_CD,
-        category: Some(("typeofbill", "Type of Bill")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("clm_freq_cd"),
-    },
-    Info {
-        col: Col::PTNT_DSCHRG_STUS_CD,
-        category: Some(("discharge-status", "Discharge Status")),
-        info: "",
-        label: "",
-        value: InfoValue::Code("ptnt_dschrg_stus_cd"),
-    },
-    Info {
-        col: Col::NCH_PRMRY_PYR_CD,
-        category: None,
-        info: "nch_prmry_pyr_cd",
-        label: "NCH Primary Payer Code (if not Medicare)",
-        value: InfoValue::Code("nch_prmry_pyr_cd"),
-    },
+    INFO_CLM_PPS_IND_CD,
+    INFO_NCH_BLOOD_PNTS_FRNSHD_QTY,
+    INFO_CLM_MCO_PD_SW,
+    INFO_CLM_FREQ_CD,
+    INFO_PTNT_DSCHRG_STUS_CD,
+    INFO_NCH_PRMRY_PYR_CD,
 ];
 /// Line-level extensions of snf claims.
-pub static SNF_ITEM_EXT: &[Ext] = &[Ext {
-    col: Col::REV_CNTR_UNIT_CNT,
-    var: "rev_cntr_unit_cnt",
-    kind: ExtKind::Quantity,
-}];
+pub static SNF_ITEM_EXT: &[Ext] = &[EXT_REV_CNTR_UNIT_CNT];
 /// Line adjudication amounts of snf claims.
 pub static SNF_ITEM_ADJ: &[Adj] = &[
-    Adj {
-        col: Col::REV_CNTR_RATE_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_rate_amt",
-        label: "Revenue Center Rate Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_TOT_CHRG_AMT,
-        category: Cat {
-            system: "http://terminology.hl7.org/CodeSystem/adjudication",
-            code: "submitted",
-            display: "Submitted Amount",
-        },
-        var: "rev_cntr_tot_chrg_amt",
-        label: "Revenue Center Total Charge Amount",
-    },
-    Adj {
-        col: Col::REV_CNTR_NCVRD_CHRG_AMT,
-        category: Cat {
-            system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
-            code: "noncovered",
-            display: "Noncovered",
-        },
-        var: "rev_cntr_ncvrd_chrg_amt",
-        label: "Revenue Center Non-Covered Charge Amount",
-    },
+    ADJ_REV_CNTR_RATE_AMT,
+    ADJ_REV_CNTR_TOT_CHRG_AMT,
+    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
 ];
 /// Claim totals of snf claims.
-pub static SNF_TOTAL: &[Adj] = &[Adj {
-    col: Col::CLM_TOT_CHRG_AMT,
-    category: Cat {
-        system: "http://terminology.hl7.org/CodeSystem/adjudication",
-        code: "submitted",
-        display: "Submitted Amount",
-    },
-    var: "clm_tot_chrg_amt",
-    label: "Claim Total Charge Amount",
-}];
+pub static SNF_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of snf claims.
 pub static SNF_BALANCE: &[Balance] = &[
-    Balance {
-        col: Col::CLM_UTLZTN_DAY_CNT,
-        var: "clm_utlztn_day_cnt",
-        label: "Claim Medicare Utilization Day Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
-        var: "bene_tot_coinsrnc_days_cnt",
-        label: "Beneficiary Total Coinsurance Days Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::CLM_NON_UTLZTN_DAYS_CNT,
-        var: "clm_non_utlztn_days_cnt",
-        label: "Claim Medicare Non Utilization Days Count",
-        kind: BalanceKind::UnsignedInt,
-    },
-    Balance {
-        col: Col::NCH_BENE_IP_DDCTBL_AMT,
-        var: "nch_bene_ip_ddctbl_amt",
-        label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
-        var: "nch_bene_pta_coinsrnc_lblty_amt",
-        label: "NCH Beneficiary Part A Coinsurance Liability Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_IP_NCVRD_CHRG_AMT,
-        var: "nch_ip_ncvrd_chrg_amt",
-        label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_IP_TOT_DDCTN_AMT,
-        var: "nch_ip_tot_ddctn_amt",
-        label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
-        var: "clm_pps_cptl_dsprprtnt_shr_amt",
-        label: "Claim PPS Capital Disproportionate Share Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
-        var: "clm_pps_cptl_excptn_amt",
-        label: "Claim PPS Capital Exception Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_FSP_AMT,
-        var: "clm_pps_cptl_fsp_amt",
-        label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_IME_AMT,
-        var: "clm_pps_cptl_ime_amt",
-        label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
-        var: "clm_pps_cptl_outlier_amt",
-        label: "Claim PPS Capital Outlier Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
-        var: "clm_pps_old_cptl_hld_hrmls_amt",
-        label: "Claim PPS Old Capital Hold Harmless Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
-        var: "nch_bene_blood_ddctbl_lblty_am",
-        label: "NCH Beneficiary Blood Deductible Liability Amount",
-        kind: BalanceKind::Money,
-    },
-    Balance {
-        col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-        var: "prpayamt",
-        label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-        kind: BalanceKind::Money,
-    },
+    BALANCE_CLM_UTLZTN_DAY_CNT,
+    BALANCE_BENE_TOT_COINSRNC_DAYS_CNT,
+    BALANCE_CLM_NON_UTLZTN_DAYS_CNT,
+    BALANCE_NCH_BENE_IP_DDCTBL_AMT,
+    BALANCE_NCH_BENE_PTA_COINSRNC_LBLTY_AMT,
+    BALANCE_NCH_IP_NCVRD_CHRG_AMT,
+    BALANCE_NCH_IP_TOT_DDCTN_AMT,
+    BALANCE_CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
+    BALANCE_CLM_PPS_CPTL_EXCPTN_AMT,
+    BALANCE_CLM_PPS_CPTL_FSP_AMT,
+    BALANCE_CLM_PPS_CPTL_IME_AMT,
+    BALANCE_CLM_PPS_CPTL_OUTLIER_AMT,
+    BALANCE_CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
+    BALANCE_NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+    BALANCE_PRPAYAMT,
 ];
 
 /// Claim-level extensions of pde claims.
@@ -2200,3 +1065,475 @@ pub static PDE_TOTAL: &[Adj] = &[Adj {
 }];
 /// Benefit balance of pde claims.
 pub static PDE_BALANCE: &[Balance] = &[];
+
+// Entries that several claim types share, each written once.
+const ADJ_CLM_TOT_CHRG_AMT: Adj = Adj {
+    col: Col::CARR_CLM_PRMRY_PYR_PD_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "priorpayerpaid",
+        display: "Prior payer paid",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+};
+const ADJ_CLM_TOT_CHRG_AMT_2: Adj = Adj {
+    col: Col::CLM_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "clm_tot_chrg_amt",
+    label: "Claim Total Charge Amount",
+};
+const ADJ_LINE_ALOWD_CHRG_AMT: Adj = Adj {
+    col: Col::LINE_ALOWD_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "eligible",
+        display: "Eligible Amount",
+    },
+    var: "line_alowd_chrg_amt",
+    label: "Line Allowed Charge Amount",
+};
+const ADJ_LINE_BENE_PMT_AMT: Adj = Adj {
+    col: Col::LINE_BENE_PMT_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "paidtopatient",
+        display: "Paid to patient",
+    },
+    var: "line_bene_pmt_amt",
+    label: "Line Payment Amount to Beneficiary",
+};
+const ADJ_LINE_BENE_PRMRY_PYR_PD_AMT: Adj = Adj {
+    col: Col::LINE_BENE_PRMRY_PYR_PD_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "priorpayerpaid",
+        display: "Prior payer paid",
+    },
+    var: "line_bene_prmry_pyr_pd_amt",
+    label: "Line Primary Payer (if not Medicare) Paid Amount",
+};
+const ADJ_LINE_BENE_PTB_DDCTBL_AMT: Adj = Adj {
+    col: Col::LINE_BENE_PTB_DDCTBL_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "deductible",
+        display: "Deductible",
+    },
+    var: "line_bene_ptb_ddctbl_amt",
+    label: "Line Beneficiary Part B Deductible Amount",
+};
+const ADJ_LINE_COINSRNC_AMT: Adj = Adj {
+    col: Col::LINE_COINSRNC_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "coinsurance",
+        display: "Co-insurance",
+    },
+    var: "line_coinsrnc_amt",
+    label: "Line Beneficiary Coinsurance Amount",
+};
+const ADJ_LINE_DME_PRCHS_PRICE_AMT: Adj = Adj {
+    col: Col::LINE_DME_PRCHS_PRICE_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "line_dme_prchs_price_amt",
+    label: "Line DME Purchase Price Amount",
+};
+const ADJ_LINE_NCH_PMT_AMT: Adj = Adj {
+    col: Col::LINE_NCH_PMT_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "benefit",
+        display: "Benefit Amount",
+    },
+    var: "line_nch_pmt_amt",
+    label: "Line NCH Medicare Payment Amount",
+};
+const ADJ_LINE_PRVDR_PMT_AMT: Adj = Adj {
+    col: Col::LINE_PRVDR_PMT_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "paidtoprovider",
+        display: "Paid to provider",
+    },
+    var: "line_prvdr_pmt_amt",
+    label: "Line Provider Payment Amount",
+};
+const ADJ_LINE_SBMTD_CHRG_AMT: Adj = Adj {
+    col: Col::LINE_SBMTD_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "line_sbmtd_chrg_amt",
+    label: "Line Submitted Charge Amount",
+};
+const ADJ_REV_CNTR_BENE_PMT_AMT: Adj = Adj {
+    col: Col::REV_CNTR_BENE_PMT_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "paidtopatient",
+        display: "Paid to patient",
+    },
+    var: "rev_cntr_bene_pmt_amt",
+    label: "Revenue Center Payment Amount to Beneficiary",
+};
+const ADJ_REV_CNTR_NCVRD_CHRG_AMT: Adj = Adj {
+    col: Col::REV_CNTR_NCVRD_CHRG_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "noncovered",
+        display: "Noncovered",
+    },
+    var: "rev_cntr_ncvrd_chrg_amt",
+    label: "Revenue Center Non-Covered Charge Amount",
+};
+const ADJ_REV_CNTR_PMT_AMT_AMT: Adj = Adj {
+    col: Col::REV_CNTR_PMT_AMT_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "rev_cntr_pmt_amt_amt",
+    label: "Revenue Center (Medicare) Payment Amount",
+};
+const ADJ_REV_CNTR_PRVDR_PMT_AMT: Adj = Adj {
+    col: Col::REV_CNTR_PRVDR_PMT_AMT,
+    category: Cat {
+        system: "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication",
+        code: "paidtoprovider",
+        display: "Paid to provider",
+    },
+    var: "rev_cntr_prvdr_pmt_amt",
+    label: "Revenue Center (Medicare) Provider Payment Amount",
+};
+const ADJ_REV_CNTR_RATE_AMT: Adj = Adj {
+    col: Col::REV_CNTR_RATE_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "rev_cntr_rate_amt",
+    label: "Revenue Center Rate Amount",
+};
+const ADJ_REV_CNTR_TOT_CHRG_AMT: Adj = Adj {
+    col: Col::REV_CNTR_TOT_CHRG_AMT,
+    category: Cat {
+        system: "http://terminology.hl7.org/CodeSystem/adjudication",
+        code: "submitted",
+        display: "Submitted Amount",
+    },
+    var: "rev_cntr_tot_chrg_amt",
+    label: "Revenue Center Total Charge Amount",
+};
+const BALANCE_BENE_TOT_COINSRNC_DAYS_CNT: Balance = Balance {
+    col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
+    var: "bene_tot_coinsrnc_days_cnt",
+    label: "Beneficiary Total Coinsurance Days Count",
+    kind: BalanceKind::UnsignedInt,
+};
+const BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT: Balance = Balance {
+    col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
+    var: "carr_clm_cash_ddctbl_apld_amt",
+    label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_NON_UTLZTN_DAYS_CNT: Balance = Balance {
+    col: Col::CLM_NON_UTLZTN_DAYS_CNT,
+    var: "clm_non_utlztn_days_cnt",
+    label: "Claim Medicare Non Utilization Days Count",
+    kind: BalanceKind::UnsignedInt,
+};
+const BALANCE_CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT: Balance = Balance {
+    col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
+    var: "clm_pps_cptl_dsprprtnt_shr_amt",
+    label: "Claim PPS Capital Disproportionate Share Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_PPS_CPTL_EXCPTN_AMT: Balance = Balance {
+    col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
+    var: "clm_pps_cptl_excptn_amt",
+    label: "Claim PPS Capital Exception Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_PPS_CPTL_FSP_AMT: Balance = Balance {
+    col: Col::CLM_PPS_CPTL_FSP_AMT,
+    var: "clm_pps_cptl_fsp_amt",
+    label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_PPS_CPTL_IME_AMT: Balance = Balance {
+    col: Col::CLM_PPS_CPTL_IME_AMT,
+    var: "clm_pps_cptl_ime_amt",
+    label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_PPS_CPTL_OUTLIER_AMT: Balance = Balance {
+    col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
+    var: "clm_pps_cptl_outlier_amt",
+    label: "Claim PPS Capital Outlier Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT: Balance = Balance {
+    col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
+    var: "clm_pps_old_cptl_hld_hrmls_amt",
+    label: "Claim PPS Old Capital Hold Harmless Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_CLM_UTLZTN_DAY_CNT: Balance = Balance {
+    col: Col::CLM_UTLZTN_DAY_CNT,
+    var: "clm_utlztn_day_cnt",
+    label: "Claim Medicare Utilization Day Count",
+    kind: BalanceKind::UnsignedInt,
+};
+const BALANCE_NCH_BENE_BLOOD_DDCTBL_LBLTY_AM: Balance = Balance {
+    col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
+    var: "nch_bene_blood_ddctbl_lblty_am",
+    label: "NCH Beneficiary Blood Deductible Liability Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_BENE_IP_DDCTBL_AMT: Balance = Balance {
+    col: Col::NCH_BENE_IP_DDCTBL_AMT,
+    var: "nch_bene_ip_ddctbl_amt",
+    label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_BENE_PTA_COINSRNC_LBLTY_AMT: Balance = Balance {
+    col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
+    var: "nch_bene_pta_coinsrnc_lblty_amt",
+    label: "NCH Beneficiary Part A Coinsurance Liability Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_CARR_CLM_ALOWD_AMT: Balance = Balance {
+    col: Col::NCH_CARR_CLM_ALOWD_AMT,
+    var: "nch_carr_clm_alowd_amt",
+    label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT: Balance = Balance {
+    col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
+    var: "nch_carr_clm_sbmtd_chrg_amt",
+    label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_CLM_BENE_PMT_AMT: Balance = Balance {
+    col: Col::NCH_CLM_BENE_PMT_AMT,
+    var: "nch_clm_bene_pmt_amt",
+    label: "NCH Claim Payment Amount to Beneficiary",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_CLM_PRVDR_PMT_AMT: Balance = Balance {
+    col: Col::NCH_CLM_PRVDR_PMT_AMT,
+    var: "nch_clm_prvdr_pmt_amt",
+    label: "NCH Claim Provider Payment Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_IP_NCVRD_CHRG_AMT: Balance = Balance {
+    col: Col::NCH_IP_NCVRD_CHRG_AMT,
+    var: "nch_ip_ncvrd_chrg_amt",
+    label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_IP_TOT_DDCTN_AMT: Balance = Balance {
+    col: Col::NCH_IP_TOT_DDCTN_AMT,
+    var: "nch_ip_tot_ddctn_amt",
+    label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_PRPAYAMT: Balance = Balance {
+    col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
+    var: "prpayamt",
+    label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
+    kind: BalanceKind::Money,
+};
+const BALANCE_NCH_PROFNL_CMPNT_CHRG_AMT: Balance = Balance {
+    col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
+    var: "nch_profnl_cmpnt_chrg_amt",
+    label: "Professional Component Charge Amount",
+    kind: BalanceKind::Money,
+};
+const EXT_BETOS_CD: Ext = Ext {
+    col: Col::BETOS_CD,
+    var: "betos_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_CARR_CLM_CNTL_NUM: Ext = Ext {
+    col: Col::CARR_CLM_CNTL_NUM,
+    var: "carr_clm_cntl_num",
+    kind: ExtKind::Identifier,
+};
+const EXT_CARR_CLM_ENTRY_CD: Ext = Ext {
+    col: Col::CARR_CLM_ENTRY_CD,
+    var: "carr_clm_entry_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_CARR_CLM_PMT_DNL_CD: Ext = Ext {
+    col: Col::CARR_CLM_PMT_DNL_CD,
+    var: "carr_clm_pmt_dnl_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_ASGMNTCD: Ext = Ext {
+    col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
+    var: "asgmntcd",
+    kind: ExtKind::Coding,
+};
+const EXT_CARR_NUM: Ext = Ext {
+    col: Col::CARR_NUM,
+    var: "carr_num",
+    kind: ExtKind::Identifier,
+};
+const EXT_CLM_CLNCL_TRIL_NUM: Ext = Ext {
+    col: Col::CLM_CLNCL_TRIL_NUM,
+    var: "clm_clncl_tril_num",
+    kind: ExtKind::Identifier,
+};
+const EXT_CLM_MDCR_NON_PMT_RSN_CD: Ext = Ext {
+    col: Col::CLM_MDCR_NON_PMT_RSN_CD,
+    var: "clm_mdcr_non_pmt_rsn_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_CLM_SRVC_CLSFCTN_TYPE_CD: Ext = Ext {
+    col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
+    var: "clm_srvc_clsfctn_type_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_FI_CLM_ACTN_CD: Ext = Ext {
+    col: Col::FI_CLM_ACTN_CD,
+    var: "fi_clm_actn_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_FI_CLM_PROC_DT: Ext = Ext {
+    col: Col::FI_CLM_PROC_DT,
+    var: "fi_clm_proc_dt",
+    kind: ExtKind::Date,
+};
+const EXT_FI_DOC_CLM_CNTL_NUM: Ext = Ext {
+    col: Col::FI_DOC_CLM_CNTL_NUM,
+    var: "fi_doc_clm_cntl_num",
+    kind: ExtKind::Identifier,
+};
+const EXT_FI_NUM: Ext = Ext {
+    col: Col::FI_NUM,
+    var: "fi_num",
+    kind: ExtKind::Coding,
+};
+const EXT_LINE_BENE_PRMRY_PYR_CD: Ext = Ext {
+    col: Col::LINE_BENE_PRMRY_PYR_CD,
+    var: "line_bene_prmry_pyr_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_LINE_PRCSG_IND_CD: Ext = Ext {
+    col: Col::LINE_PRCSG_IND_CD,
+    var: "line_prcsg_ind_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_LINE_SERVICE_DEDUCTIBLE: Ext = Ext {
+    col: Col::LINE_SERVICE_DEDUCTIBLE,
+    var: "line_service_deductible",
+    kind: ExtKind::Coding,
+};
+const EXT_NCH_NEAR_LINE_REC_IDENT_CD: Ext = Ext {
+    col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
+    var: "nch_near_line_rec_ident_cd",
+    kind: ExtKind::Coding,
+};
+const EXT_REV_CNTR_UNIT_CNT: Ext = Ext {
+    col: Col::REV_CNTR_UNIT_CNT,
+    var: "rev_cntr_unit_cnt",
+    kind: ExtKind::Quantity,
+};
+const INFO_CLM_ADMSN_DT: Info = Info {
+    col: Col::CLM_ADMSN_DT,
+    category: Some(("admissionperiod", "Admission Period")),
+    info: "",
+    label: "",
+    value: InfoValue::Period(Col::NCH_BENE_DSCHRG_DT),
+};
+const INFO_CLM_DRG_CD: Info = Info {
+    col: Col::CLM_DRG_CD,
+    category: None,
+    info: "clm_drg_cd",
+    label: "Claim Diagnosis Related Group Code (or MS-DRG Code)",
+    value: InfoValue::Code("clm_drg_cd"),
+};
+const INFO_CLM_FREQ_CD: Info = Info {
+    col: Col::CLM_FREQ_CD,
+    category: Some(("typeofbill", "Type of Bill")),
+    info: "",
+    label: "",
+    value: InfoValue::Code("clm_freq_cd"),
+};
+const INFO_CLM_IP_ADMSN_TYPE_CD: Info = Info {
+    col: Col::CLM_IP_ADMSN_TYPE_CD,
+    category: Some(("admtype", "Information")),
+    info: "clm_ip_admsn_type_cd",
+    label: "Claim Inpatient Admission Type Code",
+    value: InfoValue::CodeIn("https://www.nubc.org/CodeSystem/PriorityTypeOfAdmitOrVisit"),
+};
+const INFO_CLM_MCO_PD_SW: Info = Info {
+    col: Col::CLM_MCO_PD_SW,
+    category: None,
+    info: "clm_mco_pd_sw",
+    label: "Claim MCO Paid Switch",
+    value: InfoValue::Code("clm_mco_pd_sw"),
+};
+const INFO_CLM_PPS_IND_CD: Info = Info {
+    col: Col::CLM_PPS_IND_CD,
+    category: None,
+    info: "clm_pps_ind_cd",
+    label: "Claim PPS Indicator Code",
+    value: InfoValue::Code("clm_pps_ind_cd"),
+};
+const INFO_CLM_SRC_IP_ADMSN_CD: Info = Info {
+    col: Col::CLM_SRC_IP_ADMSN_CD,
+    category: None,
+    info: "clm_src_ip_admsn_cd",
+    label: "Claim Source Inpatient Admission Code",
+    value: InfoValue::Code("clm_src_ip_admsn_cd"),
+};
+const INFO_NCH_BLOOD_PNTS_FRNSHD_QTY: Info = Info {
+    col: Col::NCH_BLOOD_PNTS_FRNSHD_QTY,
+    category: None,
+    info: "nch_blood_pnts_frnshd_qty",
+    label: "NCH Blood Pints Furnished Quantity",
+    value: InfoValue::Pints,
+};
+const INFO_NCH_PRMRY_PYR_CD: Info = Info {
+    col: Col::NCH_PRMRY_PYR_CD,
+    category: None,
+    info: "nch_prmry_pyr_cd",
+    label: "NCH Primary Payer Code (if not Medicare)",
+    value: InfoValue::Code("nch_prmry_pyr_cd"),
+};
+const INFO_NCH_PTNT_STUS_IND_CD: Info = Info {
+    col: Col::NCH_PTNT_STATUS_IND_CD,
+    category: None,
+    info: "nch_ptnt_stus_ind_cd",
+    label: "NCH Patient Status Indicator Code",
+    value: InfoValue::Code("nch_ptnt_stus_ind_cd"),
+};
+const INFO_NCH_WKLY_PROC_DT: Info = Info {
+    col: Col::NCH_WKLY_PROC_DT,
+    category: Some(("clmrecvddate", "Claim Received Date")),
+    info: "nch_wkly_proc_dt",
+    label: "NCH Weekly Claim Processing Date",
+    value: InfoValue::Date,
+};
+const INFO_PTNT_DSCHRG_STUS_CD: Info = Info {
+    col: Col::PTNT_DSCHRG_STUS_CD,
+    category: Some(("discharge-status", "Discharge Status")),
+    info: "",
+    label: "",
+    value: InfoValue::Code("ptnt_dschrg_stus_cd"),
+};
