@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::model::ClaimType;
+use crate::rng::Draw;
 use crate::seeds::{Weighted, tsv_rows};
 
 /// A money amount written in dollars (`123.45`, `7`, `0.5`) as integer cents.
@@ -275,6 +276,24 @@ pub struct Setting {
     pub room: Weighted<RevLine>,
     /// Other lines.
     pub lines: Weighted<RevLine>,
+}
+
+impl Setting {
+    /// A line from the pool, redrawn (up to six times) while it repeats one of `used` (same
+    /// revenue center and HCPCS code), so a bill rarely lists a service twice.
+    pub fn pick_new(&self, used: &[RevLine], d: &mut Draw) -> RevLine {
+        let mut l = *self.lines.pick(d);
+        for _ in 0..6 {
+            if !used
+                .iter()
+                .any(|u| u.rev.code == l.rev.code && u.hcpcs == l.hcpcs)
+            {
+                break;
+            }
+            l = *self.lines.pick(d);
+        }
+        l
+    }
 }
 
 /// Everything in `seeds/scenarios.txt`, resolved.

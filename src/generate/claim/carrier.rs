@@ -8,10 +8,10 @@
 
 use super::providers::{POOL, practitioner, practitioner_npi};
 use super::{Cx, money, num};
-use crate::model::Claim;
+use crate::model::{Claim, Record};
 use crate::schema::{CARRIER_CLAIM_LINES as L, Col};
 use crate::seeds::clinical::{Fee, params};
-use crate::value::{InlineStr, Value};
+use crate::value::{Date, InlineStr, Value};
 
 /// Amounts of one professional line, in cents.
 #[derive(Clone, Copy, Default, Debug)]
@@ -120,15 +120,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let mut ded_left = deductible_left(cx, year);
 
     let h = &mut c.header;
-    h.set(Col::NCH_NEAR_LINE_REC_IDENT_CD, Value::Str("O"));
-    h.set(Col::NCH_CLM_TYPE_CD, Value::Str("71"));
-    h.set(Col::CLM_FROM_DT, Value::Date(from));
-    h.set(Col::CLM_THRU_DT, Value::Date(thru));
-    let weekly = cx.weekly_processing(thru);
-    h.set(Col::NCH_WKLY_PROC_DT, Value::Date(weekly));
-    h.set(Col::CARR_CLM_ENTRY_CD, Value::Str("1"));
-    h.set(Col::CLM_DISP_CD, Value::Str("01"));
-    h.set(Col::CARR_NUM, Value::Str(prac.mac.carrier));
+    let weekly = professional_header(cx, h, ("O", "71"), (from, thru), prac.mac.carrier);
     h.set(
         Col::CARR_CLM_PMT_DNL_CD,
         Value::Str(if denied {
@@ -306,4 +298,27 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     h.set(Col::NCH_CARR_CLM_ALOWD_AMT, money(tot.allowed));
     h.set(Col::CARR_CLM_CASH_DDCTBL_APLD_AMT, money(tot.deductible));
     c
+}
+
+/// The header columns carrier and DME claims share (both are Part B professional claims
+/// processed by a carrier): record identity and claim type (`("O", "71")` carrier,
+/// `("M", "82")` DME), service dates, the weekly processing date (returned), entry and
+/// disposition codes, and the carrier number.
+pub(crate) fn professional_header(
+    cx: &mut Cx,
+    h: &mut Record,
+    (record, claim_type): (&'static str, &'static str),
+    (from, thru): (Date, Date),
+    carrier: &'static str,
+) -> Date {
+    h.set(Col::NCH_NEAR_LINE_REC_IDENT_CD, Value::Str(record));
+    h.set(Col::NCH_CLM_TYPE_CD, Value::Str(claim_type));
+    h.set(Col::CLM_FROM_DT, Value::Date(from));
+    h.set(Col::CLM_THRU_DT, Value::Date(thru));
+    let weekly = cx.weekly_processing(thru);
+    h.set(Col::NCH_WKLY_PROC_DT, Value::Date(weekly));
+    h.set(Col::CARR_CLM_ENTRY_CD, Value::Str("1"));
+    h.set(Col::CLM_DISP_CD, Value::Str("01"));
+    h.set(Col::CARR_NUM, Value::Str(carrier));
+    weekly
 }

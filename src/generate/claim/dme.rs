@@ -3,7 +3,7 @@
 //! Amounts follow the professional rules (see [`super::carrier`]): allowed = fee × units,
 //! deductible then 20 % coinsurance, header totals = sums of the lines.
 
-use super::carrier::{ProAmounts, deductible_left, price_line};
+use super::carrier::{ProAmounts, deductible_left, price_line, professional_header};
 use super::providers::{POOL, ein, key, npi, place, practitioner_npi};
 use super::{Cx, money, num};
 use crate::model::Claim;
@@ -33,15 +33,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let mut ded_left = deductible_left(cx, year);
 
     let h = &mut c.header;
-    h.set(Col::NCH_NEAR_LINE_REC_IDENT_CD, Value::Str("M"));
-    h.set(Col::NCH_CLM_TYPE_CD, Value::Str("82"));
-    h.set(Col::CLM_FROM_DT, Value::Date(from));
-    h.set(Col::CLM_THRU_DT, Value::Date(thru));
-    let weekly = cx.weekly_processing(thru);
-    h.set(Col::NCH_WKLY_PROC_DT, Value::Date(weekly));
-    h.set(Col::CARR_CLM_ENTRY_CD, Value::Str("1"));
-    h.set(Col::CLM_DISP_CD, Value::Str("01"));
-    h.set(Col::CARR_NUM, Value::Str(sup_mac.dme));
+    let weekly = professional_header(cx, h, ("M", "82"), (from, thru), sup_mac.dme);
     h.set(Col::CARR_CLM_PMT_DNL_CD, Value::Str("1"));
     h.set(Col::CARR_CLM_PRMRY_PYR_PD_AMT, money(0));
     h.set(Col::CARR_CLM_PRVDR_ASGNMT_IND_SW, Value::Str("A"));

@@ -169,17 +169,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         let line = if i < stay.rev.len() {
             stay.rev[i]
         } else {
-            let mut l = *setting.lines.pick(&mut cx.d);
-            for _ in 0..6 {
-                if !used
-                    .iter()
-                    .any(|u| u.rev.code == l.rev.code && u.hcpcs == l.hcpcs)
-                {
-                    break;
-                }
-                l = *setting.lines.pick(&mut cx.d);
-            }
-            l
+            setting.pick_new(&used, &mut cx.d)
         };
         used.push(line);
         let units = match line.rev.code {

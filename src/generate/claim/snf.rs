@@ -161,17 +161,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         let line = if i < sc.snf.len() {
             sc.snf[i]
         } else {
-            let mut x = *setting.lines.pick(&mut cx.d);
-            for _ in 0..6 {
-                if !used
-                    .iter()
-                    .any(|u| u.rev.code == x.rev.code && u.hcpcs == x.hcpcs)
-                {
-                    break;
-                }
-                x = *setting.lines.pick(&mut cx.d);
-            }
-            x
+            setting.pick_new(&used, &mut cx.d)
         };
         used.push(line);
         let units = cx.d.range(1, 4 + i64::from(days));
