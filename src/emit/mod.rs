@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod fhir;
+pub mod format;
 pub mod manifest;
 #[cfg(feature = "parquet")]
 pub mod parquet;
