@@ -1,36 +1,37 @@
-//! Patient and Coverage (Parts A, B, C, D) as the Blue Button v2 API serves them.
+//! Coverage (Parts A, B, C, D) as the Blue Button v2 API serves it, and the beneficiary's
+//! monthly enrollment columns and Blue Button variable extensions that Patient shares.
 
 use std::sync::OnceLock;
 
+use crate::emit::fhir::elements::{coding_extension, present, put, write_value};
+use crate::emit::fhir::json::J;
+use crate::emit::fhir::vars::VARS;
 use crate::model::Beneficiary;
 use crate::schema::Col;
 use crate::value::Value;
 
-use super::ccw_display;
-use super::eob::write_value;
-use super::json::J;
-use super::spec::VARS;
+use super::meta;
 
 const MONTHS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEPT", "OCT", "NOV", "DEC",
 ];
 
 /// Monthly beneficiary columns, resolved once.
-struct Monthly {
-    dual: [Col; 12],
-    buyin: [Col; 12],
-    hmo: [Col; 12],
-    ptc_cntrct: [Col; 12],
-    ptc_pbp: [Col; 12],
-    ptc_plan_type: [Col; 12],
-    ptd_cntrct: [Col; 12],
-    ptd_pbp: [Col; 12],
-    ptd_sgmt: [Col; 12],
-    rds: [Col; 12],
-    cst_shr: [Col; 12],
+pub(super) struct Monthly {
+    pub(super) dual: [Col; 12],
+    pub(super) buyin: [Col; 12],
+    pub(super) hmo: [Col; 12],
+    pub(super) ptc_cntrct: [Col; 12],
+    pub(super) ptc_pbp: [Col; 12],
+    pub(super) ptc_plan_type: [Col; 12],
+    pub(super) ptd_cntrct: [Col; 12],
+    pub(super) ptd_pbp: [Col; 12],
+    pub(super) ptd_sgmt: [Col; 12],
+    pub(super) rds: [Col; 12],
+    pub(super) cst_shr: [Col; 12],
 }
 
-fn monthly() -> &'static Monthly {
+pub(super) fn monthly() -> &'static Monthly {
     static M: OnceLock<Monthly> = OnceLock::new();
     M.get_or_init(|| {
         let by = |f: &dyn Fn(usize) -> String| -> [Col; 12] {
@@ -55,58 +56,23 @@ fn monthly() -> &'static Monthly {
     })
 }
 
-fn present(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Str(_) | Value::Text(_) => !v.as_str().unwrap_or("").trim().is_empty(),
-        _ => true,
-    }
-}
-
-fn put(j: &mut J<'_>, k: &str, v: &Value) {
-    match v {
-        Value::Null => {}
-        Value::Int(i) => {
-            let mut b = itoa::Buffer::new();
-            j.lit(k, b.format(*i));
-        }
-        Value::Date(d) => j.date(k, *d),
-        _ => j.str(k, v.as_str().unwrap_or("")),
-    }
-}
-
-/// A `valueCoding` extension with the Blue Button variable `var` (url and system).
-fn ext_coding(j: &mut J<'_>, var: &[&str], col: Col, v: &Value) {
-    if !present(v) {
-        return;
-    }
-    let m = j.begin();
-    j.str_parts("url", var);
-    let c = j.obj("valueCoding");
-    j.str_parts("system", var);
-    put(j, "code", v);
-    if let Some(d) = v.as_str().and_then(|s| ccw_display(col, s.trim())) {
-        j.str("display", d);
-    }
-    j.end(c);
-    j.end(m);
-}
-
-fn ext_col(j: &mut J<'_>, b: &Beneficiary, var: &str, col: Col) {
-    ext_coding(j, &[VARS, var], col, &b.record.get(col));
+/// The extension of one beneficiary column.
+pub(super) fn ext_col(j: &mut J<'_>, b: &Beneficiary, var: &str, col: Col) {
+    coding_extension(j, &[VARS, var], col, &b.record.get(col), 0);
 }
 
 /// Monthly extensions `<var>01` … `<var>12` (or `<var>_01` with `sep`).
-fn ext_monthly(j: &mut J<'_>, b: &Beneficiary, var: &str, sep: &str, cols: &[Col; 12]) {
+pub(super) fn ext_monthly(j: &mut J<'_>, b: &Beneficiary, var: &str, sep: &str, cols: &[Col; 12]) {
     const MM: [&str; 12] = [
         "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
     ];
     for (m, col) in cols.iter().enumerate() {
-        ext_coding(j, &[VARS, var, sep, MM[m]], *col, &b.record.get(*col));
+        coding_extension(j, &[VARS, var, sep, MM[m]], *col, &b.record.get(*col), 0);
     }
 }
 
-fn ext_year(j: &mut J<'_>, b: &Beneficiary) {
+/// The `rfrnc_yr` extension (a `valueDate` holding the year).
+pub(super) fn ext_year(j: &mut J<'_>, b: &Beneficiary) {
     let y = b.record.get(Col::RFRNC_YR);
     if present(&y) {
         let m = j.begin();
@@ -117,189 +83,6 @@ fn ext_year(j: &mut J<'_>, b: &Beneficiary) {
         j.end(m);
     }
 }
-
-fn meta(j: &mut J<'_>, last_updated: &str, profile: &str) {
-    let m = j.obj("meta");
-    j.lit("lastUpdated", last_updated);
-    let a = j.arr("profile");
-    j.elem_str(profile);
-    j.end_arr(a);
-    j.end(m);
-}
-
-/// Writes the Patient resource (one line, no newline).
-pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
-    let r = &b.record;
-    let mut j = J { out };
-    let top = j.doc();
-    j.lit("resourceType", "Patient");
-    let mut id = itoa::Buffer::new();
-    let id = id.format(b.bene_id);
-    j.lit("id", id);
-    meta(
-        &mut j,
-        last_updated,
-        "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient",
-    );
-    let sex = r.get(Col::BENE_SEX_IDENT_CD);
-    let sex = sex
-        .as_str()
-        .map(str::trim)
-        .map(str::to_owned)
-        .or_else(|| sex.as_int().map(|i| i.to_string()));
-    let (gender, snomed) = match sex.as_deref() {
-        Some("1") => ("male", Some("248153007")),
-        Some("2") => ("female", Some("248152002")),
-        _ => ("unknown", None),
-    };
-    let ea = j.arr("extension");
-    if let Some(code) = snomed {
-        let m = j.begin();
-        j.lit(
-            "url",
-            "http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex",
-        );
-        j.lit("valueCode", code);
-        j.end(m);
-    }
-    ext_col(&mut j, b, "race", Col::BENE_RACE_CD);
-    {
-        let m = j.begin();
-        j.lit(
-            "url",
-            "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
-        );
-        let a = j.arr("extension");
-        let e = j.begin();
-        j.lit("url", "ombCategory");
-        let c = j.obj("valueCoding");
-        j.lit(
-            "system",
-            "http://terminology.hl7.org/CodeSystem/v3-NullFlavor",
-        );
-        j.lit("code", "UNK");
-        j.lit("display", "Unknown");
-        j.end(c);
-        j.end(e);
-        let e = j.begin();
-        j.lit("url", "text");
-        j.lit("valueString", "Unknown");
-        j.end(e);
-        j.end_arr(a);
-        j.end(m);
-    }
-    ext_year(&mut j, b);
-    ext_monthly(&mut j, b, "dual", "_", &monthly().dual);
-    j.end_arr(ea);
-
-    let ids = j.arr("identifier");
-    let mbi = r.get(Col::MBI_NUM);
-    if present(&mbi) {
-        let m = j.begin();
-        let t = j.obj("type");
-        let a = j.arr("coding");
-        let c = j.begin();
-        let x = j.arr("extension");
-        let e = j.begin();
-        j.lit(
-            "url",
-            "https://bluebutton.cms.gov/resources/codesystem/identifier-currency",
-        );
-        let v = j.obj("valueCoding");
-        j.lit(
-            "system",
-            "https://bluebutton.cms.gov/resources/codesystem/identifier-currency",
-        );
-        j.lit("code", "current");
-        j.lit("display", "Current");
-        j.end(v);
-        j.end(e);
-        j.end_arr(x);
-        j.lit("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
-        j.lit("code", "MC");
-        j.lit("display", "Patient's Medicare number");
-        j.end(c);
-        j.end_arr(a);
-        j.end(t);
-        j.lit("system", "http://hl7.org/fhir/sid/us-mbi");
-        put(&mut j, "value", &mbi);
-        let from = r.get(Col::EFCTV_BGN_DT);
-        if present(&from) {
-            let p = j.obj("period");
-            put(&mut j, "start", &from);
-            put(&mut j, "end", &r.get(Col::EFCTV_END_DT));
-            j.end(p);
-        }
-        j.end(m);
-    }
-    let m = j.begin();
-    let t = j.obj("type");
-    let a = j.arr("coding");
-    let c = j.begin();
-    j.lit("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
-    j.lit("code", "MB");
-    j.lit("display", "Member Number");
-    j.end(c);
-    j.end_arr(a);
-    j.end(t);
-    j.str_parts("system", &[VARS, "bene_id"]);
-    j.lit("value", id);
-    j.end(m);
-    j.end_arr(ids);
-
-    let na = j.arr("name");
-    let n = j.begin();
-    j.lit("use", "usual");
-    put(&mut j, "family", &r.get(Col::BENE_SRNM_NAME));
-    let g = j.arr("given");
-    for col in [Col::BENE_GVN_NAME, Col::BENE_MDL_NAME] {
-        if let Some(s) = r.get(col).as_str() {
-            j.elem_str(s);
-        }
-    }
-    j.end_arr(g);
-    if j.out.ends_with(b"\"usual\"") {
-        // A name with no parts is no name.
-        j.lit("text", "Unknown");
-    }
-    j.end(n);
-    j.end_arr(na);
-    j.lit("gender", gender);
-    put(&mut j, "birthDate", &r.get(Col::BENE_BIRTH_DT));
-    put(&mut j, "deceasedDateTime", &r.get(Col::DEATH_DT));
-    let aa = j.arr("address");
-    let a = j.begin();
-    let l = j.arr("line");
-    for col in [
-        Col::DRVD_LINE_1_ADR,
-        Col::DRVD_LINE_2_ADR,
-        Col::DRVD_LINE_3_ADR,
-        Col::DRVD_LINE_4_ADR,
-        Col::DRVD_LINE_5_ADR,
-        Col::DRVD_LINE_6_ADR,
-    ] {
-        if let Some(s) = r.get(col).as_str() {
-            j.elem_str(s);
-        }
-    }
-    j.end_arr(l);
-    put(&mut j, "city", &r.get(Col::CITY_NAME));
-    let st = r.get(Col::STATE_CD);
-    put(
-        &mut j,
-        "state",
-        &if present(&st) {
-            st
-        } else {
-            r.get(Col::STATE_CODE)
-        },
-    );
-    put(&mut j, "postalCode", &r.get(Col::BENE_ZIP_CD));
-    j.end(a);
-    j.end_arr(aa);
-    j.end(top);
-}
-
 /// The Medicare parts a beneficiary has Coverage for: A and B always, C with a Part C
 /// contract, D with a Part D contract.
 pub fn parts(b: &Beneficiary) -> impl Iterator<Item = char> + '_ {
@@ -377,7 +160,7 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
             {
                 for (i, col) in m.ptd_cntrct.iter().enumerate() {
                     let mm = format!("{:02}/{y}-{}", i + 1, i + 1);
-                    ext_coding(&mut j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col));
+                    coding_extension(&mut j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col), 0);
                 }
             }
             ext_monthly(&mut j, b, "ptdpbpid", "", &m.ptd_pbp);
