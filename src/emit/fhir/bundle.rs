@@ -8,8 +8,9 @@
 //! The bundle files call the same functions with [`SANDBOX_BASE`] and [`DEFAULT_COUNT`], so a
 //! file and a served page are the same bytes.
 //!
-//! Links, as the sandbox writes them: `first`, `previous` (unless on the first page), `next`
-//! (unless on the last), `last`, then `self`. All but `self` are
+//! Links: `first`, `previous` (unless on the first page), `next` (unless on the last),
+//! `last`, then `self` (the order the bundle files hold; the sandbox's sample page, a first
+//! page, shows `first`, `next`, `last`, `self`). All but `self` are
 //! `{base}{Resource}?_format=application%2Fjson%2Bfhir&startIndex=S&_count=N&<params>`;
 //! `self` is `{base}{Resource}/?` followed by every parameter in key order. Entries are
 //! `{"resource":…}` without `fullUrl`; `total` counts the whole result.
@@ -272,5 +273,184 @@ impl<'o> Collection<'o> {
             self.out.push(b']');
         }
         self.out.extend_from_slice(b"}\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATIENT: &[(&str, &str)] = &[("patient", "-19990000000001")];
+
+    fn page(count: usize, start: usize, total: usize) -> Page<'static> {
+        Page::new(
+            SANDBOX_BASE,
+            "ExplanationOfBenefit",
+            PATIENT,
+            count,
+            start,
+            total,
+        )
+        .expect("a valid page")
+    }
+
+    /// The page written with resources `{"n":<index>}`, parsed.
+    fn written(p: &Page<'_>) -> serde_json::Value {
+        let mut out = Vec::new();
+        searchset(
+            &mut out,
+            "b",
+            "2025-01-01T00:00:00.000+00:00",
+            p,
+            |out, i| out.extend_from_slice(format!("{{\"n\":{i}}}").as_bytes()),
+        );
+        serde_json::from_slice(&out).expect("JSON")
+    }
+
+    fn relations(b: &serde_json::Value) -> Vec<String> {
+        b["link"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["relation"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn url(b: &serde_json::Value, rel: &str) -> String {
+        let links = b["link"].as_array().unwrap();
+        let l = links.iter().find(|l| l["relation"] == rel).unwrap();
+        l["url"].as_str().unwrap().to_owned()
+    }
+
+    fn entries(b: &serde_json::Value) -> Vec<u64> {
+        b["entry"].as_array().map_or(Vec::new(), |e| {
+            e.iter()
+                .map(|e| e["resource"]["n"].as_u64().unwrap())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn no_results_is_one_page_without_entries() {
+        let b = written(&page(DEFAULT_COUNT, 0, 0));
+        assert_eq!(b["total"], 0);
+        assert_eq!(relations(&b), ["first", "last", "self"]);
+        assert!(url(&b, "last").contains("startIndex=0&"));
+        assert!(b.get("entry").is_none(), "no empty entry array");
+        assert_eq!(page_starts(0, DEFAULT_COUNT).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn exactly_one_page_has_no_next_or_previous() {
+        let b = written(&page(10, 0, 10));
+        assert_eq!(relations(&b), ["first", "last", "self"]);
+        assert_eq!(entries(&b), (0..10).collect::<Vec<_>>());
+        assert_eq!(page_starts(10, 10).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn last_partial_page_links_back_and_holds_the_rest() {
+        let b = written(&page(10, 20, 25));
+        assert_eq!(b["total"], 25);
+        assert_eq!(relations(&b), ["first", "previous", "last", "self"]);
+        assert!(url(&b, "previous").contains("startIndex=10&_count=10&"));
+        assert!(url(&b, "last").contains("startIndex=20&"));
+        assert_eq!(entries(&b), [20, 21, 22, 23, 24]);
+        assert_eq!(page_starts(25, 10).collect::<Vec<_>>(), [0, 10, 20]);
+    }
+
+    #[test]
+    fn a_middle_page_has_every_link_in_order() {
+        let b = written(&page(10, 10, 25));
+        assert_eq!(relations(&b), ["first", "previous", "next", "last", "self"]);
+        assert_eq!(
+            url(&b, "next"),
+            "https://sandbox.bluebutton.cms.gov/v2/fhir/ExplanationOfBenefit?_format=application%2Fjson%2Bfhir&startIndex=20&_count=10&patient=-19990000000001"
+        );
+        assert_eq!(
+            url(&b, "self"),
+            "https://sandbox.bluebutton.cms.gov/v2/fhir/ExplanationOfBenefit/?_count=10&_format=application%2Fjson%2Bfhir&patient=-19990000000001&startIndex=10"
+        );
+    }
+
+    #[test]
+    fn start_index_past_the_end_is_refused_with_the_api_wording() {
+        let err = Page::new(SANDBOX_BASE, "Coverage", &[], 10, 4, 4).unwrap_err();
+        assert_eq!(err, PageError::StartPastEnd { start: 4, total: 4 });
+        assert_eq!(
+            err.to_string(),
+            "Value for startIndex (4) must be less than than result size (4)"
+        );
+        assert!(Page::new(SANDBOX_BASE, "Coverage", &[], 10, 3, 4).is_ok());
+    }
+
+    #[test]
+    fn count_1_pages_one_by_one_and_count_50_is_the_largest() {
+        let b = written(&page(1, 2, 3));
+        assert_eq!(relations(&b), ["first", "previous", "last", "self"]);
+        assert!(url(&b, "previous").contains("startIndex=1&_count=1&"));
+        assert!(url(&b, "last").contains("startIndex=2&_count=1&"));
+        assert_eq!(entries(&b), [2]);
+
+        let b = written(&page(MAX_COUNT, 0, 120));
+        assert_eq!(relations(&b), ["first", "next", "last", "self"]);
+        assert!(url(&b, "next").contains("startIndex=50&_count=50&"));
+        assert!(url(&b, "last").contains("startIndex=100&"));
+        assert_eq!(entries(&b).len(), 50);
+        let err = Page::new(SANDBOX_BASE, "Patient", &[], MAX_COUNT + 1, 0, 1).unwrap_err();
+        assert_eq!(err.to_string(), "value must be at most 50");
+    }
+
+    #[test]
+    fn count_0_gives_the_total_alone() {
+        let b = written(&page(0, 0, 7));
+        assert_eq!(b["total"], 7);
+        assert_eq!(relations(&b), ["first", "last", "self"]);
+        assert!(b.get("entry").is_none());
+    }
+
+    #[test]
+    fn other_base_and_parameters_reach_every_link_and_self_is_in_key_order() {
+        let params = [("patient", "-1"), ("type", "carrier,pde")];
+        let p = Page::new(
+            "http://localhost:8080/v2/fhir/",
+            "ExplanationOfBenefit",
+            &params,
+            5,
+            0,
+            6,
+        )
+        .unwrap();
+        let b = written(&p);
+        for rel in ["first", "next", "last"] {
+            let u = url(&b, rel);
+            assert!(u.starts_with("http://localhost:8080/v2/fhir/ExplanationOfBenefit?"));
+            assert!(u.ends_with("&patient=-1&type=carrier,pde"), "{u}");
+        }
+        assert_eq!(
+            url(&b, "self"),
+            "http://localhost:8080/v2/fhir/ExplanationOfBenefit/?_count=5&_format=application%2Fjson%2Bfhir&patient=-1&startIndex=0&type=carrier,pde"
+        );
+    }
+
+    #[test]
+    fn rendered_entries_and_a_collection_document() {
+        let all = [b"{\"n\":0}".as_slice(), b"{\"n\":1}", b"{\"n\":2}"];
+        let p = Page::new(SANDBOX_BASE, "Coverage", &[], 2, 2, all.len()).unwrap();
+        let mut out = Vec::new();
+        let mut doc = Collection::begin(&mut out, "d", "t");
+        doc.entry(|out| searchset_rendered(out, "s", "t", &p, &all));
+        doc.end();
+        assert!(out.ends_with(b"}\n"));
+        let d: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(d["type"], "collection");
+        let s = &d["entry"][0]["resource"];
+        assert_eq!(s["type"], "searchset");
+        assert_eq!(entries(s), [2]);
+        assert_eq!(
+            entries(s).len(),
+            p.entries().len(),
+            "entries follow Page::entries"
+        );
     }
 }

@@ -108,7 +108,6 @@ pub fn parts(b: &Beneficiary) -> impl Iterator<Item = char> + '_ {
 /// Writes the Coverage of `part` (`'a'`…`'d'`) (one line, no newline).
 pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updated: &str) {
     let r = &b.record;
-    let m = monthly();
     let mut j = J { out };
     let top = j.doc();
     j.lit("resourceType", "Coverage");
@@ -122,56 +121,7 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
         last_updated,
         "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage",
     );
-    let ea = j.arr("extension");
-    match part {
-        'a' => {
-            ext_col(&mut j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_col(&mut j, b, "orec", Col::BENE_ENTLMT_RSN_ORIG);
-            ext_col(&mut j, b, "crec", Col::BENE_ENTLMT_RSN_CURR);
-            ext_col(&mut j, b, "esrd_ind", Col::BENE_ESRD_IND);
-            ext_col(&mut j, b, "a_trm_cd", Col::BENE_PTA_TRMNTN_CD);
-            ext_year(&mut j, b);
-            ext_monthly(&mut j, b, "dual", "_", &m.dual);
-            ext_monthly(&mut j, b, "buyin", "", &m.buyin);
-        }
-        'b' => {
-            ext_col(&mut j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_col(&mut j, b, "b_trm_cd", Col::BENE_PTB_TRMNTN_CD);
-            ext_year(&mut j, b);
-            ext_monthly(&mut j, b, "dual", "_", &m.dual);
-            ext_monthly(&mut j, b, "buyin", "", &m.buyin);
-        }
-        'c' => {
-            ext_monthly(&mut j, b, "ptc_cntrct_id", "_", &m.ptc_cntrct);
-            ext_monthly(&mut j, b, "ptc_pbp_id", "_", &m.ptc_pbp);
-            ext_monthly(&mut j, b, "ptc_plan_type_cd", "_", &m.ptc_plan_type);
-            ext_monthly(&mut j, b, "hmo_ind", "_", &m.hmo);
-            ext_year(&mut j, b);
-            ext_monthly(&mut j, b, "dual", "_", &m.dual);
-        }
-        _ => {
-            ext_col(&mut j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_monthly(&mut j, b, "ptdcntrct", "", &m.ptd_cntrct);
-            // The same contracts by reference year and month (`ptdcntrct01/2025-1`).
-            let mut year = Vec::new();
-            write_value(&mut year, &r.get(Col::RFRNC_YR));
-            if let Ok(y) = std::str::from_utf8(&year)
-                && !y.is_empty()
-            {
-                for (i, col) in m.ptd_cntrct.iter().enumerate() {
-                    let mm = format!("{:02}/{y}-{}", i + 1, i + 1);
-                    coding_extension(&mut j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col), 0);
-                }
-            }
-            ext_monthly(&mut j, b, "ptdpbpid", "", &m.ptd_pbp);
-            ext_monthly(&mut j, b, "sgmtid", "", &m.ptd_sgmt);
-            ext_monthly(&mut j, b, "cstshr", "", &m.cst_shr);
-            ext_monthly(&mut j, b, "rdsind", "", &m.rds);
-            ext_year(&mut j, b);
-            ext_monthly(&mut j, b, "dual", "_", &m.dual);
-        }
-    }
-    j.end_arr(ea);
+    extensions(&mut j, b, part);
     let term = match part {
         'a' => r.get(Col::BENE_PTA_TRMNTN_CD),
         'b' => r.get(Col::BENE_PTB_TRMNTN_CD),
@@ -226,6 +176,69 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     j.end(i);
     j.end(pe);
     j.end_arr(pa);
+    classes(&mut j, part);
+    j.end(top);
+}
+
+/// `extension`: each part's enrollment variables (Part D also its contracts by reference
+/// year and month).
+fn extensions(j: &mut J<'_>, b: &Beneficiary, part: char) {
+    let r = &b.record;
+    let m = monthly();
+    let ea = j.arr("extension");
+    match part {
+        'a' => {
+            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
+            ext_col(j, b, "orec", Col::BENE_ENTLMT_RSN_ORIG);
+            ext_col(j, b, "crec", Col::BENE_ENTLMT_RSN_CURR);
+            ext_col(j, b, "esrd_ind", Col::BENE_ESRD_IND);
+            ext_col(j, b, "a_trm_cd", Col::BENE_PTA_TRMNTN_CD);
+            ext_year(j, b);
+            ext_monthly(j, b, "dual", "_", &m.dual);
+            ext_monthly(j, b, "buyin", "", &m.buyin);
+        }
+        'b' => {
+            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
+            ext_col(j, b, "b_trm_cd", Col::BENE_PTB_TRMNTN_CD);
+            ext_year(j, b);
+            ext_monthly(j, b, "dual", "_", &m.dual);
+            ext_monthly(j, b, "buyin", "", &m.buyin);
+        }
+        'c' => {
+            ext_monthly(j, b, "ptc_cntrct_id", "_", &m.ptc_cntrct);
+            ext_monthly(j, b, "ptc_pbp_id", "_", &m.ptc_pbp);
+            ext_monthly(j, b, "ptc_plan_type_cd", "_", &m.ptc_plan_type);
+            ext_monthly(j, b, "hmo_ind", "_", &m.hmo);
+            ext_year(j, b);
+            ext_monthly(j, b, "dual", "_", &m.dual);
+        }
+        _ => {
+            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
+            ext_monthly(j, b, "ptdcntrct", "", &m.ptd_cntrct);
+            // The same contracts by reference year and month (`ptdcntrct01/2025-1`).
+            let mut year = Vec::new();
+            write_value(&mut year, &r.get(Col::RFRNC_YR));
+            if let Ok(y) = std::str::from_utf8(&year)
+                && !y.is_empty()
+            {
+                for (i, col) in m.ptd_cntrct.iter().enumerate() {
+                    let mm = format!("{:02}/{y}-{}", i + 1, i + 1);
+                    coding_extension(j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col), 0);
+                }
+            }
+            ext_monthly(j, b, "ptdpbpid", "", &m.ptd_pbp);
+            ext_monthly(j, b, "sgmtid", "", &m.ptd_sgmt);
+            ext_monthly(j, b, "cstshr", "", &m.cst_shr);
+            ext_monthly(j, b, "rdsind", "", &m.rds);
+            ext_year(j, b);
+            ext_monthly(j, b, "dual", "_", &m.dual);
+        }
+    }
+    j.end_arr(ea);
+}
+
+/// `class`: the group (Medicare) and the plan (the part).
+fn classes(j: &mut J<'_>, part: char) {
     let ca = j.arr("class");
     for (code, display, value) in [
         ("group", "Group", "Medicare"),
@@ -257,5 +270,4 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
         j.end(e);
     }
     j.end_arr(ca);
-    j.end(top);
 }

@@ -34,6 +34,19 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         Some("2") => ("female", Some("248152002")),
         _ => ("unknown", None),
     };
+    extensions(&mut j, b, snomed);
+    identifiers(&mut j, b, id);
+    name(&mut j, b);
+    j.lit("gender", gender);
+    put(&mut j, "birthDate", &r.get(Col::BENE_BIRTH_DT));
+    put(&mut j, "deceasedDateTime", &r.get(Col::DEATH_DT));
+    address(&mut j, b);
+    j.end(top);
+}
+
+/// `extension`: US Core sex (SNOMED), race (the CCW code, and US Core's `Unknown`), the
+/// reference year and the monthly dual-eligibility codes.
+fn extensions(j: &mut J<'_>, b: &Beneficiary, snomed: Option<&str>) {
     let ea = j.arr("extension");
     if let Some(code) = snomed {
         let m = j.begin();
@@ -44,7 +57,7 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         j.lit("valueCode", code);
         j.end(m);
     }
-    ext_col(&mut j, b, "race", Col::BENE_RACE_CD);
+    ext_col(j, b, "race", Col::BENE_RACE_CD);
     {
         let m = j.begin();
         j.lit(
@@ -70,10 +83,14 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         j.end_arr(a);
         j.end(m);
     }
-    ext_year(&mut j, b);
-    ext_monthly(&mut j, b, "dual", "_", &monthly().dual);
+    ext_year(j, b);
+    ext_monthly(j, b, "dual", "_", &monthly().dual);
     j.end_arr(ea);
+}
 
+/// `identifier`: the MBI (current, with its effective period) and the BENE_ID.
+fn identifiers(j: &mut J<'_>, b: &Beneficiary, id: &str) {
+    let r = &b.record;
     let ids = j.arr("identifier");
     let mbi = r.get(Col::MBI_NUM);
     if present(&mbi) {
@@ -104,12 +121,12 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         j.end_arr(a);
         j.end(t);
         j.lit("system", "http://hl7.org/fhir/sid/us-mbi");
-        put(&mut j, "value", &mbi);
+        put(j, "value", &mbi);
         let from = r.get(Col::EFCTV_BGN_DT);
         if present(&from) {
             let p = j.obj("period");
-            put(&mut j, "start", &from);
-            put(&mut j, "end", &r.get(Col::EFCTV_END_DT));
+            put(j, "start", &from);
+            put(j, "end", &r.get(Col::EFCTV_END_DT));
             j.end(p);
         }
         j.end(m);
@@ -128,11 +145,15 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     j.lit("value", id);
     j.end(m);
     j.end_arr(ids);
+}
 
+/// `name`: family and given names, or the text `Unknown` when none is known.
+fn name(j: &mut J<'_>, b: &Beneficiary) {
+    let r = &b.record;
     let na = j.arr("name");
     let n = j.begin();
     j.lit("use", "usual");
-    put(&mut j, "family", &r.get(Col::BENE_SRNM_NAME));
+    put(j, "family", &r.get(Col::BENE_SRNM_NAME));
     let g = j.arr("given");
     for col in [Col::BENE_GVN_NAME, Col::BENE_MDL_NAME] {
         if let Some(s) = r.get(col).as_str() {
@@ -146,9 +167,11 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
     }
     j.end(n);
     j.end_arr(na);
-    j.lit("gender", gender);
-    put(&mut j, "birthDate", &r.get(Col::BENE_BIRTH_DT));
-    put(&mut j, "deceasedDateTime", &r.get(Col::DEATH_DT));
+}
+
+/// `address`: the derived address lines, city, state and ZIP code.
+fn address(j: &mut J<'_>, b: &Beneficiary) {
+    let r = &b.record;
     let aa = j.arr("address");
     let a = j.begin();
     let l = j.arr("line");
@@ -165,10 +188,10 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         }
     }
     j.end_arr(l);
-    put(&mut j, "city", &r.get(Col::CITY_NAME));
+    put(j, "city", &r.get(Col::CITY_NAME));
     let st = r.get(Col::STATE_CD);
     put(
-        &mut j,
+        j,
         "state",
         &if present(&st) {
             st
@@ -176,8 +199,7 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
             r.get(Col::STATE_CODE)
         },
     );
-    put(&mut j, "postalCode", &r.get(Col::BENE_ZIP_CD));
+    put(j, "postalCode", &r.get(Col::BENE_ZIP_CD));
     j.end(a);
     j.end_arr(aa);
-    j.end(top);
 }
