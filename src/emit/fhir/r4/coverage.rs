@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::emit::fhir::elements::{coding_extension, present, put, write_value};
+use crate::emit::fhir::elements::{coding_extension, concept, present, put, write_value};
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
 use crate::model::Beneficiary;
@@ -145,18 +145,13 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     let bn = j.obj("beneficiary");
     j.str_parts("reference", &["Patient/", id]);
     j.end(bn);
-    let rel = j.obj("relationship");
-    let a = j.arr("coding");
-    let c = j.begin();
-    j.lit(
-        "system",
+    concept(
+        &mut j,
+        "relationship",
         "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+        "self",
+        "Self",
     );
-    j.lit("code", "self");
-    j.lit("display", "Self");
-    j.end(c);
-    j.end_arr(a);
-    j.end(rel);
     let (from, to) = match part {
         'a' => (Col::PTA_CVRG_STRT_DT, Col::PTA_CVRG_END_DT),
         'b' => (Col::PTB_CVRG_STRT_DT, Col::PTB_CVRG_END_DT),
@@ -180,61 +175,96 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     j.end(top);
 }
 
-/// `extension`: each part's enrollment variables (Part D also its contracts by reference
-/// year and month).
+/// One entry of a Coverage's `extension` list.
+enum CoverageExt {
+    /// A beneficiary column as the variable named.
+    Col(&'static str, Col),
+    /// Twelve monthly columns as `<var><sep><MM>`.
+    Monthly(&'static str, &'static str, fn(&Monthly) -> &[Col; 12]),
+    /// `rfrnc_yr`.
+    Year,
+    /// The Part D contracts again, by reference year and month (`ptdcntrct01/2025-1`).
+    ContractsByYear,
+}
+
+use CoverageExt::{Col as C, ContractsByYear, Monthly as M, Year};
+
+const DUAL: CoverageExt = M("dual", "_", |m| &m.dual);
+const BUYIN: CoverageExt = M("buyin", "", |m| &m.buyin);
+const MS_CD: CoverageExt = C("ms_cd", Col::BENE_MDCR_STATUS_CD);
+
+/// Each part's extensions, in the API's order.
+const PART_A: &[CoverageExt] = &[
+    MS_CD,
+    C("orec", Col::BENE_ENTLMT_RSN_ORIG),
+    C("crec", Col::BENE_ENTLMT_RSN_CURR),
+    C("esrd_ind", Col::BENE_ESRD_IND),
+    C("a_trm_cd", Col::BENE_PTA_TRMNTN_CD),
+    Year,
+    DUAL,
+    BUYIN,
+];
+const PART_B: &[CoverageExt] = &[
+    MS_CD,
+    C("b_trm_cd", Col::BENE_PTB_TRMNTN_CD),
+    Year,
+    DUAL,
+    BUYIN,
+];
+const PART_C: &[CoverageExt] = &[
+    M("ptc_cntrct_id", "_", |m| &m.ptc_cntrct),
+    M("ptc_pbp_id", "_", |m| &m.ptc_pbp),
+    M("ptc_plan_type_cd", "_", |m| &m.ptc_plan_type),
+    M("hmo_ind", "_", |m| &m.hmo),
+    Year,
+    DUAL,
+];
+const PART_D: &[CoverageExt] = &[
+    MS_CD,
+    M("ptdcntrct", "", |m| &m.ptd_cntrct),
+    ContractsByYear,
+    M("ptdpbpid", "", |m| &m.ptd_pbp),
+    M("sgmtid", "", |m| &m.ptd_sgmt),
+    M("cstshr", "", |m| &m.cst_shr),
+    M("rdsind", "", |m| &m.rds),
+    Year,
+    DUAL,
+];
+
+/// `extension`: each part's enrollment variables.
 fn extensions(j: &mut J<'_>, b: &Beneficiary, part: char) {
-    let r = &b.record;
+    let list = match part {
+        'a' => PART_A,
+        'b' => PART_B,
+        'c' => PART_C,
+        _ => PART_D,
+    };
     let m = monthly();
     let ea = j.arr("extension");
-    match part {
-        'a' => {
-            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_col(j, b, "orec", Col::BENE_ENTLMT_RSN_ORIG);
-            ext_col(j, b, "crec", Col::BENE_ENTLMT_RSN_CURR);
-            ext_col(j, b, "esrd_ind", Col::BENE_ESRD_IND);
-            ext_col(j, b, "a_trm_cd", Col::BENE_PTA_TRMNTN_CD);
-            ext_year(j, b);
-            ext_monthly(j, b, "dual", "_", &m.dual);
-            ext_monthly(j, b, "buyin", "", &m.buyin);
-        }
-        'b' => {
-            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_col(j, b, "b_trm_cd", Col::BENE_PTB_TRMNTN_CD);
-            ext_year(j, b);
-            ext_monthly(j, b, "dual", "_", &m.dual);
-            ext_monthly(j, b, "buyin", "", &m.buyin);
-        }
-        'c' => {
-            ext_monthly(j, b, "ptc_cntrct_id", "_", &m.ptc_cntrct);
-            ext_monthly(j, b, "ptc_pbp_id", "_", &m.ptc_pbp);
-            ext_monthly(j, b, "ptc_plan_type_cd", "_", &m.ptc_plan_type);
-            ext_monthly(j, b, "hmo_ind", "_", &m.hmo);
-            ext_year(j, b);
-            ext_monthly(j, b, "dual", "_", &m.dual);
-        }
-        _ => {
-            ext_col(j, b, "ms_cd", Col::BENE_MDCR_STATUS_CD);
-            ext_monthly(j, b, "ptdcntrct", "", &m.ptd_cntrct);
-            // The same contracts by reference year and month (`ptdcntrct01/2025-1`).
-            let mut year = Vec::new();
-            write_value(&mut year, &r.get(Col::RFRNC_YR));
-            if let Ok(y) = std::str::from_utf8(&year)
-                && !y.is_empty()
-            {
-                for (i, col) in m.ptd_cntrct.iter().enumerate() {
-                    let mm = format!("{:02}/{y}-{}", i + 1, i + 1);
-                    coding_extension(j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col), 0);
-                }
-            }
-            ext_monthly(j, b, "ptdpbpid", "", &m.ptd_pbp);
-            ext_monthly(j, b, "sgmtid", "", &m.ptd_sgmt);
-            ext_monthly(j, b, "cstshr", "", &m.cst_shr);
-            ext_monthly(j, b, "rdsind", "", &m.rds);
-            ext_year(j, b);
-            ext_monthly(j, b, "dual", "_", &m.dual);
+    for e in list {
+        match e {
+            C(var, col) => ext_col(j, b, var, *col),
+            M(var, sep, cols) => ext_monthly(j, b, var, sep, cols(m)),
+            Year => ext_year(j, b),
+            ContractsByYear => contracts_by_year(j, b, &m.ptd_cntrct),
         }
     }
     j.end_arr(ea);
+}
+
+/// The Part D contract of each month keyed by reference year and month.
+fn contracts_by_year(j: &mut J<'_>, b: &Beneficiary, cols: &[Col; 12]) {
+    let r = &b.record;
+    let mut year = Vec::new();
+    write_value(&mut year, &r.get(Col::RFRNC_YR));
+    if let Ok(y) = std::str::from_utf8(&year)
+        && !y.is_empty()
+    {
+        for (i, col) in cols.iter().enumerate() {
+            let mm = format!("{:02}/{y}-{}", i + 1, i + 1);
+            coding_extension(j, &[VARS, "ptdcntrct", &mm], *col, &r.get(*col), 0);
+        }
+    }
 }
 
 /// `class`: the group (Medicare) and the plan (the part).
@@ -254,18 +284,13 @@ fn classes(j: &mut J<'_>, part: char) {
         ),
     ] {
         let e = j.begin();
-        let t = j.obj("type");
-        let a = j.arr("coding");
-        let c = j.begin();
-        j.lit(
-            "system",
+        concept(
+            j,
+            "type",
             "http://terminology.hl7.org/CodeSystem/coverage-class",
+            code,
+            display,
         );
-        j.lit("code", code);
-        j.lit("display", display);
-        j.end(c);
-        j.end_arr(a);
-        j.end(t);
         j.lit("value", value);
         j.end(e);
     }

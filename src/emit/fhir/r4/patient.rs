@@ -1,6 +1,6 @@
 //! Patient as the Blue Button v2 API serves it.
 
-use crate::emit::fhir::elements::{present, put};
+use crate::emit::fhir::elements::{concept, present, put};
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
 use crate::model::Beneficiary;
@@ -132,15 +132,13 @@ fn identifiers(j: &mut J<'_>, b: &Beneficiary, id: &str) {
         j.end(m);
     }
     let m = j.begin();
-    let t = j.obj("type");
-    let a = j.arr("coding");
-    let c = j.begin();
-    j.lit("system", "http://terminology.hl7.org/CodeSystem/v2-0203");
-    j.lit("code", "MB");
-    j.lit("display", "Member Number");
-    j.end(c);
-    j.end_arr(a);
-    j.end(t);
+    concept(
+        j,
+        "type",
+        "http://terminology.hl7.org/CodeSystem/v2-0203",
+        "MB",
+        "Member Number",
+    );
     j.str_parts("system", &[VARS, "bene_id"]);
     j.lit("value", id);
     j.end(m);
