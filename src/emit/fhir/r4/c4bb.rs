@@ -765,16 +765,8 @@ pub static OUTPATIENT_BALANCE: &[Balance] = &[
     BALANCE_PRPAYAMT,
 ];
 
-/// Claim-level extensions of dme claims.
-pub static DME_EXT: &[Ext] = &[
-    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
-    EXT_CARR_NUM,
-    EXT_CARR_CLM_CNTL_NUM,
-    EXT_CARR_CLM_PMT_DNL_CD,
-    EXT_ASGMNTCD,
-    EXT_CLM_CLNCL_TRIL_NUM,
-    EXT_CARR_CLM_ENTRY_CD,
-];
+/// Claim-level extensions of dme claims: those of carrier claims.
+pub static DME_EXT: &[Ext] = CARRIER_EXT;
 /// Supporting information of dme claims.
 pub static DME_INFO: &[Info] = &[INFO_NCH_WKLY_PROC_DT];
 /// Line-level extensions of dme claims.
@@ -844,24 +836,11 @@ pub static DME_ITEM_ADJ: &[Adj] = &[
 ];
 /// Claim totals of dme claims.
 pub static DME_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT];
-/// Benefit balance of dme claims.
-pub static DME_BALANCE: &[Balance] = &[
-    BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT,
-    BALANCE_NCH_CLM_PRVDR_PMT_AMT,
-    BALANCE_NCH_CLM_BENE_PMT_AMT,
-    BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT,
-    BALANCE_NCH_CARR_CLM_ALOWD_AMT,
-];
+/// Benefit balance of dme claims: that of carrier claims.
+pub static DME_BALANCE: &[Balance] = CARRIER_BALANCE;
 
-/// Claim-level extensions of hha claims.
-pub static HHA_EXT: &[Ext] = &[
-    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
-    EXT_FI_DOC_CLM_CNTL_NUM,
-    EXT_FI_CLM_PROC_DT,
-    EXT_CLM_MDCR_NON_PMT_RSN_CD,
-    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
-    EXT_FI_NUM,
-];
+/// Claim-level extensions of hha claims: those of outpatient claims.
+pub static HHA_EXT: &[Ext] = OUTPATIENT_EXT;
 /// Supporting information of hha claims.
 pub static HHA_INFO: &[Info] = &[
     INFO_NCH_WKLY_PROC_DT,
@@ -999,12 +978,8 @@ pub static SNF_INFO: &[Info] = &[
 ];
 /// Line-level extensions of snf claims.
 pub static SNF_ITEM_EXT: &[Ext] = &[EXT_REV_CNTR_UNIT_CNT];
-/// Line adjudication amounts of snf claims.
-pub static SNF_ITEM_ADJ: &[Adj] = &[
-    ADJ_REV_CNTR_RATE_AMT,
-    ADJ_REV_CNTR_TOT_CHRG_AMT,
-    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
-];
+/// Line adjudication amounts of snf claims: those of inpatient claims.
+pub static SNF_ITEM_ADJ: &[Adj] = INPATIENT_ITEM_ADJ;
 /// Claim totals of snf claims.
 pub static SNF_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of snf claims.
