@@ -77,8 +77,7 @@ impl<'a> Renderer<'a> {
     pub fn bundle(&self, out: &mut Vec<u8>, b: &Beneficiary, claims: &[Claim]) {
         let mut id = itoa::Buffer::new();
         let id = id.format(b.bene_id);
-        let lu = self.last_updated.as_str();
-        let mut doc = Collection::begin(out, id, lu);
+        let mut doc = Collection::begin(out, id, &self.last_updated);
         doc.entry(|out| self.patient(out, b));
 
         let parts: Vec<char> = parts(b).collect();
@@ -92,29 +91,48 @@ impl<'a> Renderer<'a> {
             start: 0,
             total: parts.len(),
         };
-        doc.entry(|out| {
-            bundle::searchset(out, &format!("{id}-coverage"), lu, &page, |out, i| {
-                self.coverage(out, b, parts[i])
-            })
-        });
+        doc.entry(|out| self.coverage_page(out, &format!("{id}-coverage"), b, &page));
 
         let order = eob_order(claims);
         let params = [("patient", id)];
         let page = Page {
             resource: "ExplanationOfBenefit",
             params: &params,
-            total: order.len(),
+            total: claims.len(),
             ..page
         };
         for start in bundle::page_starts(page.total, page.count) {
+            let page = page.at(start);
             doc.entry(|out| {
-                let page = page.at(start);
-                bundle::searchset(out, &format!("{id}-eob-{start}"), lu, &page, |out, i| {
-                    self.eob(out, &claims[order[i]])
-                })
+                self.eob_page(out, &format!("{id}-eob-{start}"), claims, &order, &page)
             });
         }
         doc.end();
+    }
+
+    /// One page of a `Coverage?beneficiary=` search: the Coverage of each of `parts(b)` the
+    /// page holds (`page.total` is their number).
+    pub fn coverage_page(&self, out: &mut Vec<u8>, id: &str, b: &Beneficiary, page: &Page<'_>) {
+        let parts: Vec<char> = parts(b).collect();
+        bundle::searchset(out, id, &self.last_updated, page, |out, i| {
+            self.coverage(out, b, parts[i])
+        });
+    }
+
+    /// One page of an `ExplanationOfBenefit?patient=` search over `claims` (already filtered
+    /// by any `type=`), listed in `order` (from [`eob_order`]); only the page's EOBs are
+    /// rendered.
+    pub fn eob_page(
+        &self,
+        out: &mut Vec<u8>,
+        id: &str,
+        claims: &[Claim],
+        order: &[usize],
+        page: &Page<'_>,
+    ) {
+        bundle::searchset(out, id, &self.last_updated, page, |out, i| {
+            self.eob(out, &claims[order[i]])
+        });
     }
 }
 
@@ -132,4 +150,65 @@ pub fn eob_order(claims: &[Claim]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..claims.len()).collect();
     order.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Dataset, Options};
+
+    fn ids(bundle: &serde_json::Value) -> Vec<String> {
+        bundle["entry"].as_array().map_or(Vec::new(), |e| {
+            e.iter()
+                .map(|e| e["resource"]["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+    }
+
+    /// A server paging with `_count=3` lists the same EOBs, in the same order, as the
+    /// document's pages of 10, and `startIndex` picks up where the previous page ended.
+    #[test]
+    fn eob_pages_of_any_size_list_the_document_order() {
+        let opts = Options {
+            users: 20,
+            ..Options::default()
+        };
+        let ds = Dataset::new(opts.clone()).unwrap();
+        let i = (0..20).max_by_key(|i| ds.claims(*i).len()).unwrap();
+        let (b, claims) = (ds.beneficiary(i), ds.claims(i));
+        assert!(claims.len() > 10, "a user with more than one page");
+        let r = Renderer::new(&opts, crate::codes::Codes::builtin_ref());
+
+        let mut out = Vec::new();
+        r.bundle(&mut out, &b, &claims);
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let pages = &doc["entry"].as_array().unwrap()[2..];
+        assert_eq!(pages.len(), claims.len().div_ceil(DEFAULT_COUNT));
+        let in_doc: Vec<String> = pages.iter().flat_map(|p| ids(&p["resource"])).collect();
+        let mut sorted = in_doc.clone();
+        sorted.sort();
+        assert_eq!(in_doc, sorted, "entries sorted by id");
+
+        let id = b.bene_id.to_string();
+        let params = [("patient", id.as_str())];
+        let order = eob_order(&claims);
+        let mut served = Vec::new();
+        for start in bundle::page_starts(claims.len(), 3) {
+            let page = Page::new(
+                "http://localhost/v2/fhir/",
+                "ExplanationOfBenefit",
+                &params,
+                3,
+                start,
+                claims.len(),
+            )
+            .unwrap();
+            let mut out = Vec::new();
+            r.eob_page(&mut out, "page", &claims, &order, &page);
+            let p: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(p["total"], claims.len());
+            served.extend(ids(&p));
+        }
+        assert_eq!(served, in_doc);
+    }
 }
