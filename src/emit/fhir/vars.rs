@@ -38,6 +38,17 @@ pub struct Ext {
     pub kind: ExtKind,
 }
 
+impl Ext {
+    /// A column written as a `valueCoding` of its variable.
+    pub const fn coding(col: Col, var: &'static str) -> Ext {
+        Ext {
+            col,
+            var,
+            kind: ExtKind::Coding,
+        }
+    }
+}
+
 /// Whether a benefit balance is money or a count.
 #[derive(Clone, Copy, Debug)]
 pub enum BalanceKind {
@@ -187,31 +198,17 @@ pub(crate) const BALANCE_NCH_PROFNL_CMPNT_CHRG_AMT: Balance = Balance {
     label: "Professional Component Charge Amount",
     kind: BalanceKind::Money,
 };
-pub(crate) const EXT_BETOS_CD: Ext = Ext {
-    col: Col::BETOS_CD,
-    var: "betos_cd",
-    kind: ExtKind::Coding,
-};
+pub(crate) const EXT_BETOS_CD: Ext = Ext::coding(Col::BETOS_CD, "betos_cd");
 pub(crate) const EXT_CARR_CLM_CNTL_NUM: Ext = Ext {
     col: Col::CARR_CLM_CNTL_NUM,
     var: "carr_clm_cntl_num",
     kind: ExtKind::Identifier,
 };
-pub(crate) const EXT_CARR_CLM_ENTRY_CD: Ext = Ext {
-    col: Col::CARR_CLM_ENTRY_CD,
-    var: "carr_clm_entry_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_CARR_CLM_PMT_DNL_CD: Ext = Ext {
-    col: Col::CARR_CLM_PMT_DNL_CD,
-    var: "carr_clm_pmt_dnl_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_ASGMNTCD: Ext = Ext {
-    col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
-    var: "asgmntcd",
-    kind: ExtKind::Coding,
-};
+pub(crate) const EXT_CARR_CLM_ENTRY_CD: Ext =
+    Ext::coding(Col::CARR_CLM_ENTRY_CD, "carr_clm_entry_cd");
+pub(crate) const EXT_CARR_CLM_PMT_DNL_CD: Ext =
+    Ext::coding(Col::CARR_CLM_PMT_DNL_CD, "carr_clm_pmt_dnl_cd");
+pub(crate) const EXT_ASGMNTCD: Ext = Ext::coding(Col::CARR_CLM_PRVDR_ASGNMT_IND_SW, "asgmntcd");
 pub(crate) const EXT_CARR_NUM: Ext = Ext {
     col: Col::CARR_NUM,
     var: "carr_num",
@@ -222,21 +219,11 @@ pub(crate) const EXT_CLM_CLNCL_TRIL_NUM: Ext = Ext {
     var: "clm_clncl_tril_num",
     kind: ExtKind::Identifier,
 };
-pub(crate) const EXT_CLM_MDCR_NON_PMT_RSN_CD: Ext = Ext {
-    col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-    var: "clm_mdcr_non_pmt_rsn_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_CLM_SRVC_CLSFCTN_TYPE_CD: Ext = Ext {
-    col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-    var: "clm_srvc_clsfctn_type_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_FI_CLM_ACTN_CD: Ext = Ext {
-    col: Col::FI_CLM_ACTN_CD,
-    var: "fi_clm_actn_cd",
-    kind: ExtKind::Coding,
-};
+pub(crate) const EXT_CLM_MDCR_NON_PMT_RSN_CD: Ext =
+    Ext::coding(Col::CLM_MDCR_NON_PMT_RSN_CD, "clm_mdcr_non_pmt_rsn_cd");
+pub(crate) const EXT_CLM_SRVC_CLSFCTN_TYPE_CD: Ext =
+    Ext::coding(Col::CLM_SRVC_CLSFCTN_TYPE_CD, "clm_srvc_clsfctn_type_cd");
+pub(crate) const EXT_FI_CLM_ACTN_CD: Ext = Ext::coding(Col::FI_CLM_ACTN_CD, "fi_clm_actn_cd");
 pub(crate) const EXT_FI_CLM_PROC_DT: Ext = Ext {
     col: Col::FI_CLM_PROC_DT,
     var: "fi_clm_proc_dt",
@@ -247,31 +234,17 @@ pub(crate) const EXT_FI_DOC_CLM_CNTL_NUM: Ext = Ext {
     var: "fi_doc_clm_cntl_num",
     kind: ExtKind::Identifier,
 };
-pub(crate) const EXT_FI_NUM: Ext = Ext {
-    col: Col::FI_NUM,
-    var: "fi_num",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_LINE_BENE_PRMRY_PYR_CD: Ext = Ext {
-    col: Col::LINE_BENE_PRMRY_PYR_CD,
-    var: "line_bene_prmry_pyr_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_LINE_PRCSG_IND_CD: Ext = Ext {
-    col: Col::LINE_PRCSG_IND_CD,
-    var: "line_prcsg_ind_cd",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_LINE_SERVICE_DEDUCTIBLE: Ext = Ext {
-    col: Col::LINE_SERVICE_DEDUCTIBLE,
-    var: "line_service_deductible",
-    kind: ExtKind::Coding,
-};
-pub(crate) const EXT_NCH_NEAR_LINE_REC_IDENT_CD: Ext = Ext {
-    col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-    var: "nch_near_line_rec_ident_cd",
-    kind: ExtKind::Coding,
-};
+pub(crate) const EXT_FI_NUM: Ext = Ext::coding(Col::FI_NUM, "fi_num");
+pub(crate) const EXT_LINE_BENE_PRMRY_PYR_CD: Ext =
+    Ext::coding(Col::LINE_BENE_PRMRY_PYR_CD, "line_bene_prmry_pyr_cd");
+pub(crate) const EXT_LINE_PRCSG_IND_CD: Ext =
+    Ext::coding(Col::LINE_PRCSG_IND_CD, "line_prcsg_ind_cd");
+pub(crate) const EXT_LINE_SERVICE_DEDUCTIBLE: Ext =
+    Ext::coding(Col::LINE_SERVICE_DEDUCTIBLE, "line_service_deductible");
+pub(crate) const EXT_NCH_NEAR_LINE_REC_IDENT_CD: Ext = Ext::coding(
+    Col::NCH_NEAR_LINE_REC_IDENT_CD,
+    "nch_near_line_rec_ident_cd",
+);
 pub(crate) const EXT_REV_CNTR_UNIT_CNT: Ext = Ext {
     col: Col::REV_CNTR_UNIT_CNT,
     var: "rev_cntr_unit_cnt",

@@ -220,14 +220,6 @@ const fn care(col: Col, role: usize, upin: bool) -> CareCol {
     CareCol { col, role, upin }
 }
 
-const fn coding_ext(col: Col, var: &'static str) -> Ext {
-    Ext {
-        col,
-        var,
-        kind: ExtKind::Coding,
-    }
-}
-
 const PROFESSIONAL_CARE: &[CareCol] = &[
     care(Col::RFR_PHYSN_NPI, REFERRING, false),
     care(Col::RFR_PHYSN_UPIN, REFERRING, true),
@@ -240,7 +232,7 @@ const INSTITUTIONAL_CARE: &[CareCol] = &[
     care(Col::OP_PHYSN_UPIN, OPERATING, true),
     care(Col::OT_PHYSN_UPIN, OTHER_OPERATING, true),
 ];
-const EXT_PRTCPTNG_IND_CD: Ext = coding_ext(Col::PRTCPTNG_IND_CD, "prtcptng_ind_cd");
+const EXT_PRTCPTNG_IND_CD: Ext = Ext::coding(Col::PRTCPTNG_IND_CD, "prtcptng_ind_cd");
 const CLAIM_PERIOD: (Col, Col) = (Col::CLM_FROM_DT, Col::CLM_THRU_DT);
 const CLAIM_ID: (Col, &str) = (Col::CLM_ID, "clm_id");
 
@@ -266,7 +258,7 @@ pub static CARRIER_RULES: Rules = Rules {
         upin: Some(Col::PRF_PHYSN_UPIN),
         primary: Some(Col::ORG_NPI_NUM),
         ext: &[
-            coding_ext(Col::CARR_LINE_PRVDR_TYPE_CD, "carr_line_prvdr_type_cd"),
+            Ext::coding(Col::CARR_LINE_PRVDR_TYPE_CD, "carr_line_prvdr_type_cd"),
             EXT_PRTCPTNG_IND_CD,
         ],
     }),
@@ -291,7 +283,7 @@ pub static INSTITUTIONAL_RULES: Rules = Rules {
     shape: Shape::Institutional,
     id: CLAIM_ID,
     period: CLAIM_PERIOD,
-    period_ext: &[coding_ext(Col::CLAIM_QUERY_CODE, "claim_query_cd")],
+    period_ext: &[Ext::coding(Col::CLAIM_QUERY_CODE, "claim_query_cd")],
     care: INSTITUTIONAL_CARE,
     line_care: Some(LineCare {
         npi: Col::RNDRNG_PHYSN_NPI,
@@ -300,7 +292,7 @@ pub static INSTITUTIONAL_RULES: Rules = Rules {
         ext: &[],
     }),
     provider: Provider::Organization,
-    facility_ext: &[coding_ext(Col::CLM_FAC_TYPE_CD, "clm_fac_type_cd")],
+    facility_ext: &[Ext::coding(Col::CLM_FAC_TYPE_CD, "clm_fac_type_cd")],
     facility_npi: None,
     coverage_ext: &[],
     other_dx_secondary: false,
@@ -328,7 +320,7 @@ pub static PDE_RULES: Rules = Rules {
     care: &[care(Col::PRSCRBR_ID, PRESCRIBING, false)],
     line_care: None,
     provider: Provider::Npi(Col::SRVC_PRVDR_ID),
-    facility_ext: &[coding_ext(Col::PHRMCY_SRVC_TYPE_CD, "phrmcy_srvc_type_cd")],
+    facility_ext: &[Ext::coding(Col::PHRMCY_SRVC_TYPE_CD, "phrmcy_srvc_type_cd")],
     facility_npi: Some(Col::SRVC_PRVDR_ID),
     coverage_ext: &[
         Ext {
@@ -498,16 +490,8 @@ pub static CARRIER_ITEM_EXT: &[Ext] = &[
         var: "carr_line_mtus_cnt",
         kind: ExtKind::Quantity,
     },
-    Ext {
-        col: Col::CARR_LINE_MTUS_CNT,
-        var: "carr_line_mtus_cnt",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_LINE_MTUS_CD,
-        var: "carr_line_mtus_cd",
-        kind: ExtKind::Coding,
-    },
+    Ext::coding(Col::CARR_LINE_MTUS_CNT, "carr_line_mtus_cnt"),
+    Ext::coding(Col::CARR_LINE_MTUS_CD, "carr_line_mtus_cd"),
     EXT_BETOS_CD,
     EXT_LINE_BENE_PRMRY_PYR_CD,
     EXT_LINE_PRCSG_IND_CD,
@@ -786,16 +770,8 @@ pub static DME_ITEM_EXT: &[Ext] = &[
         var: "dmerc_line_mtus_cnt",
         kind: ExtKind::QuantityCoded(Col::DMERC_LINE_MTUS_CD, "dmerc_line_mtus_cd"),
     },
-    Ext {
-        col: Col::DMERC_LINE_PRCNG_STATE_CD,
-        var: "dmerc_line_prcng_state_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::DMERC_LINE_SUPPLR_TYPE_CD,
-        var: "dmerc_line_supplr_type_cd",
-        kind: ExtKind::Coding,
-    },
+    Ext::coding(Col::DMERC_LINE_PRCNG_STATE_CD, "dmerc_line_prcng_state_cd"),
+    Ext::coding(Col::DMERC_LINE_SUPPLR_TYPE_CD, "dmerc_line_supplr_type_cd"),
     EXT_BETOS_CD,
     EXT_LINE_BENE_PRMRY_PYR_CD,
     EXT_LINE_PRCSG_IND_CD,

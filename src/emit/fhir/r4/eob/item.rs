@@ -96,11 +96,10 @@ fn category_or_revenue(j: &mut J<'_>, professional: bool, l: &Row<'_>) {
         let r = j.obj("revenue");
         extensions(
             j,
-            &[Ext {
-                col: Col::REV_CNTR_STUS_IND_CD,
-                var: "rev_cntr_stus_ind_cd",
-                kind: ExtKind::Coding,
-            }],
+            &[Ext::coding(
+                Col::REV_CNTR_STUS_IND_CD,
+                "rev_cntr_stus_ind_cd",
+            )],
             l,
         );
         let a = j.arr("coding");
@@ -128,7 +127,6 @@ fn category_or_revenue(j: &mut J<'_>, professional: bool, l: &Row<'_>) {
 fn product(j: &mut J<'_>, e: &Eob<'_>, l: &Row<'_>, codes: &Codes) {
     let professional = e.professional;
     let hcpcs_var = e.sp.rules.hcpcs_var;
-    // productOrService (required)
     let ps = j.obj("productOrService");
     let ndc_col = if professional {
         Col::LINE_NDC_CD
@@ -138,7 +136,7 @@ fn product(j: &mut J<'_>, e: &Eob<'_>, l: &Row<'_>, codes: &Codes) {
     let ndc = l.get(ndc_col);
     if present(&ndc) {
         let a = j.arr("extension");
-        let e = j.begin();
+        let x = j.begin();
         j.lit("url", NDC);
         let vc = j.obj("valueCoding");
         j.lit("system", NDC);
@@ -147,7 +145,7 @@ fn product(j: &mut J<'_>, e: &Eob<'_>, l: &Row<'_>, codes: &Codes) {
             j.str("display", d);
         }
         j.end(vc);
-        j.end(e);
+        j.end(x);
         j.end_arr(a);
     }
     let hc = l.get(Col::HCPCS_CD);
@@ -213,21 +211,9 @@ fn professional_place(j: &mut J<'_>, l: &Row<'_>) {
     extensions(
         j,
         &[
-            Ext {
-                col: Col::PRVDR_STATE_CD,
-                var: "prvdr_state_cd",
-                kind: ExtKind::Coding,
-            },
-            Ext {
-                col: Col::PRVDR_ZIP,
-                var: "prvdr_zip",
-                kind: ExtKind::Coding,
-            },
-            Ext {
-                col: Col::CARR_LINE_PRCNG_LCLTY_CD,
-                var: "carr_line_prcng_lclty_cd",
-                kind: ExtKind::Coding,
-            },
+            Ext::coding(Col::PRVDR_STATE_CD, "prvdr_state_cd"),
+            Ext::coding(Col::PRVDR_ZIP, "prvdr_zip"),
+            Ext::coding(Col::CARR_LINE_PRCNG_LCLTY_CD, "carr_line_prcng_lclty_cd"),
             Ext {
                 col: Col::CARR_LINE_CLIA_LAB_NUM,
                 var: "carr_line_clia_lab_num",
@@ -302,11 +288,7 @@ fn line_adjudications(j: &mut J<'_>, sp: &TypeSpec, l: &Row<'_>) {
         j.end(r);
         j.end(m);
     }
-    let pct = Ext {
-        col: Col::LINE_PMT_80_100_CD,
-        var: "line_pmt_80_100_cd",
-        kind: ExtKind::Coding,
-    };
+    let pct = Ext::coding(Col::LINE_PMT_80_100_CD, "line_pmt_80_100_cd");
     for a in sp.item_adj {
         let ext = (a.col == Col::LINE_NCH_PMT_AMT).then_some((&pct, l));
         adjudication(j, a, l, ext);
