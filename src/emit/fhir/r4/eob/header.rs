@@ -11,7 +11,7 @@ use crate::emit::fhir::vars::VARS;
 use crate::schema::Col;
 use crate::value::Date;
 
-use super::{Eob, id_col};
+use super::Eob;
 
 /// The C4BB identifier types.
 pub(super) const C4BB_IDENTIFIER: &str =
@@ -77,7 +77,7 @@ pub(super) fn organization(j: &mut J<'_>, e: &Eob<'_>) {
 pub(super) fn identifiers(j: &mut J<'_>, e: &Eob<'_>) {
     let ids = j.arr("identifier");
     for (col, system) in [
-        (id_col(e.t), e.sp.rules.id.1),
+        e.sp.rules.id,
         (Col::CLM_GRP_ID, ""),
         (Col::RX_SRVC_RFRNC_NUM, "rx_srvc_rfrnc_num"),
     ] {

@@ -19,7 +19,6 @@ use crate::emit::fhir::Row;
 use crate::emit::fhir::elements::{extensions, write_value};
 use crate::emit::fhir::json::J;
 use crate::model::{Claim, ClaimType};
-use crate::schema::Col;
 use crate::value::Value;
 
 use super::c4bb::{self, Shape, TypeSpec};
@@ -153,11 +152,6 @@ impl<'a> LinesView<'a> {
 fn write_line_obs_id(j: &mut J<'_>, k: &str, prefix: &str, n: i64) {
     let mut b = itoa::Buffer::new();
     j.str_parts(k, &[prefix, "line-observation-", b.format(n)]);
-}
-
-/// The id column of a claim type's header.
-fn id_col(t: ClaimType) -> Col {
-    c4bb::spec(t).rules.id.0
 }
 
 #[cfg(test)]
