@@ -39,7 +39,7 @@ pub mod json;
 pub mod r4;
 pub mod vars;
 
-use crate::dataset::Options;
+use crate::Options;
 use crate::model::RowRef;
 
 pub use ccw::ccw_display;

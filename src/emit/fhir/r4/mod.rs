@@ -7,7 +7,7 @@ pub mod coverage;
 pub mod eob;
 pub mod patient;
 
-use crate::dataset::Options;
+use crate::Options;
 use crate::model::{Beneficiary, Claim};
 
 use super::bundle::{self, Collection, DEFAULT_COUNT, Page, SANDBOX_BASE};
