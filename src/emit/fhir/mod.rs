@@ -9,7 +9,7 @@
 //!   Blue Button variable catalogue: column → variable id → CCW label and value kind),
 //!   [`ccw`] (CCW code displays), [`bundle`] (searchset pages with their paging links and
 //!   collection Bundles, with the base URL, `_count` and `startIndex` as parameters) and
-//!   [`emitters`] (the output formats).
+//!   `emitters` (the output formats).
 //! - **Per version**: [`r4`] holds the R4 [`Renderer`], the Patient and Coverage writers,
 //!   each claim type's C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along
 //!   the resource's own sections (`r4::eob`).

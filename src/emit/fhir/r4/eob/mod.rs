@@ -2,9 +2,9 @@
 //!
 //! One builder serves every type; what differs between types is data in [`super::c4bb`].
 //! [`write_eob`] writes the resource's elements in the API's order, one section writer per
-//! part of the resource: the header ([`header`]), the care team ([`care_team`]), supporting
-//! information ([`supporting_info`]), diagnoses and procedures ([`diagnosis`]), the lines
-//! ([`item`]) and the totals ([`totals`]). Every element is written only when its column has
+//! part of the resource: the header (`header`), the care team (`care_team`), supporting
+//! information (`supporting_info`), diagnoses and procedures (`diagnosis`), the lines
+//! (`item`) and the totals (`totals`). Every element is written only when its column has
 //! a value, so the output is valid whatever columns the generator fills.
 
 mod care_team;
