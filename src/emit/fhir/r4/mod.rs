@@ -110,6 +110,13 @@ impl<'a> Renderer<'a> {
         doc.end();
     }
 
+    /// A `Patient?_id=` search: the one Patient (`page.total` is 1).
+    pub fn patient_page(&self, out: &mut Vec<u8>, id: &str, b: &Beneficiary, page: &Page<'_>) {
+        bundle::searchset(out, id, &self.last_updated, page, |out, _| {
+            self.patient(out, b)
+        });
+    }
+
     /// One page of a `Coverage?beneficiary=` search: the Coverage of each of `parts(b)` the
     /// page holds (`page.total` is their number).
     pub fn coverage_page(&self, out: &mut Vec<u8>, id: &str, b: &Beneficiary, page: &Page<'_>) {
@@ -210,5 +217,32 @@ mod tests {
             served.extend(ids(&p));
         }
         assert_eq!(served, in_doc);
+    }
+
+    #[test]
+    fn patient_and_coverage_searches_hold_their_resources() {
+        let opts = Options {
+            users: 1,
+            ..Options::default()
+        };
+        let ds = Dataset::new(opts.clone()).unwrap();
+        let b = ds.beneficiary(0);
+        let r = Renderer::new(&opts, crate::codes::Codes::builtin_ref());
+        let id = b.bene_id.to_string();
+        let params = [("_id", id.as_str())];
+        let page = Page::new(bundle::SANDBOX_BASE, "Patient", &params, 10, 0, 1).unwrap();
+        let mut out = Vec::new();
+        r.patient_page(&mut out, "p", &b, &page);
+        let p: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(p["total"], 1);
+        assert_eq!(ids(&p), std::slice::from_ref(&id));
+
+        let n = parts(&b).count();
+        let params = [("beneficiary", "Patient%2F1")];
+        let page = Page::new(bundle::SANDBOX_BASE, "Coverage", &params, 1, 1, n).unwrap();
+        let mut out = Vec::new();
+        r.coverage_page(&mut out, "c", &b, &page);
+        let c: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(ids(&c), [format!("part-b-{id}")], "the second part alone");
     }
 }
