@@ -8,9 +8,8 @@
 //! The bundle files call the same functions with [`SANDBOX_BASE`] and [`DEFAULT_COUNT`], so a
 //! file and a served page are the same bytes.
 //!
-//! Links: `first`, `previous` (unless on the first page), `next` (unless on the last),
-//! `last`, then `self` (the order the bundle files hold; the sandbox's sample page, a first
-//! page, shows `first`, `next`, `last`, `self`). All but `self` are
+//! Links, in the order the API writes them: `first`, `next` (unless on the last page),
+//! `previous` (unless on the first), `last`, then `self`. All but `self` are
 //! `{base}{Resource}?_format=application%2Fjson%2Bfhir&startIndex=S&_count=N&<params>`;
 //! `self` is `{base}{Resource}/?` followed by every parameter in key order. Entries are
 //! `{"resource":…}` without `fullUrl`; `total` counts the whole result.
@@ -125,11 +124,11 @@ impl<'a> Page<'a> {
     /// The paging links other than `self`, in the order written: (relation, `startIndex`).
     pub fn links(&self) -> Vec<(&'static str, usize)> {
         let mut links = vec![("first", 0)];
-        if self.count > 0 && self.start >= self.count {
-            links.push(("previous", self.start - self.count));
-        }
         if self.count > 0 && self.start + self.count < self.total {
             links.push(("next", self.start + self.count));
+        }
+        if self.count > 0 && self.start >= self.count {
+            links.push(("previous", self.start - self.count));
         }
         links.push(("last", self.last_start()));
         links
@@ -362,7 +361,7 @@ mod tests {
     #[test]
     fn a_middle_page_has_every_link_in_order() {
         let b = written(&page(10, 10, 25));
-        assert_eq!(relations(&b), ["first", "previous", "next", "last", "self"]);
+        assert_eq!(relations(&b), ["first", "next", "previous", "last", "self"]);
         assert_eq!(
             url(&b, "next"),
             "https://sandbox.bluebutton.cms.gov/v2/fhir/ExplanationOfBenefit?_format=application%2Fjson%2Bfhir&startIndex=20&_count=10&patient=-19990000000001"

@@ -11,6 +11,7 @@ use crate::Options;
 use crate::model::{Beneficiary, Claim};
 
 use super::bundle::{self, Collection, DEFAULT_COUNT, Page, SANDBOX_BASE};
+use super::elements::write_value;
 use super::json::J;
 pub use coverage::{parts, write_coverage};
 pub use eob::{EobContext, write_eob};
@@ -143,19 +144,19 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The order in which the API lists a patient's EOBs: the indexes of `claims` sorted by
-/// resource id (`<type>-<claim id>`, as bytes).
+/// The order in which the API lists a patient's EOBs: the indexes of `claims` sorted by claim
+/// id as a string (BFD sorts the decimal ids as text), then by claim type.
 pub fn eob_order(claims: &[Claim]) -> Vec<usize> {
-    let ids: Vec<Vec<u8>> = claims
+    let keys: Vec<(Vec<u8>, &str)> = claims
         .iter()
         .map(|c| {
-            let mut id = Vec::with_capacity(32);
-            eob::write_id(&mut id, c);
-            id
+            let mut id = Vec::with_capacity(24);
+            write_value(&mut id, &c.header.get(c4bb::spec(c.kind).rules.id.0));
+            (id, c.kind.name())
         })
         .collect();
     let mut order: Vec<usize> = (0..claims.len()).collect();
-    order.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
+    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
     order
 }
 
@@ -192,9 +193,14 @@ mod tests {
         let pages = &doc["entry"].as_array().unwrap()[2..];
         assert_eq!(pages.len(), claims.len().div_ceil(DEFAULT_COUNT));
         let in_doc: Vec<String> = pages.iter().flat_map(|p| ids(&p["resource"])).collect();
+        // By claim id as text, then type: `carrier-<id>` → (`<id>`, `carrier`).
+        let key = |id: &String| {
+            let (t, c) = id.split_once('-').unwrap();
+            (c.to_string(), t.to_string())
+        };
         let mut sorted = in_doc.clone();
-        sorted.sort();
-        assert_eq!(in_doc, sorted, "entries sorted by id");
+        sorted.sort_by_key(key);
+        assert_eq!(in_doc, sorted, "entries sorted by claim id, then type");
 
         let id = b.bene_id.to_string();
         let params = [("patient", id.as_str())];
