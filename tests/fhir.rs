@@ -1,13 +1,19 @@
 //! FHIR output: an independent R4 checker accepts every resource, FHIR's own rules hold,
 //! references resolve, ids and profiles are as the API serves them, the two layouts agree,
 //! output does not depend on the thread count, and every JSON path, extension URL and code
-//! system of BFD's reference responses appears in bbgen's output for the same claim type.
+//! system of BFD's reference responses (`tests/fixtures/bfd/fhir-v2-elements.tsv`) appears in
+//! bbgen's output for the same claim type.
+//!
+//! A run is read one resource at a time and remembered by id and digest only, so the tests'
+//! memory stays that of one patient's bundle whatever the run's size.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 
 use bbgen::emit::fhir::Renderer;
 use bbgen::model::{Beneficiary, Claim, ClaimType, Lines, Record};
@@ -15,50 +21,64 @@ use bbgen::schema::{SqlType, Table};
 use bbgen::value::{Date, Value};
 use bbgen::{Dataset, Options};
 use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
 
-use common::generate;
+use common::{bfd_fixture, generate, outside_tool};
 
-/// The checker's Python, set by `.ci/run`.
-fn checker() -> PathBuf {
-    match std::env::var_os("BBGEN_FHIR_CHECKER") {
-        Some(p) => PathBuf::from(p),
-        None => panic!(
-            "BBGEN_FHIR_CHECKER is not set: it must name the Python of a venv with \
-             tests/fhir_check/requirements.txt installed (.ci/run sets it up and exports it)"
-        ),
-    }
+/// The checker's Python, set by `.ci/run`; `None` where it is skipped (see
+/// [`common::outside_tool`]).
+fn checker() -> Option<PathBuf> {
+    outside_tool(
+        "BBGEN_FHIR_CHECKER",
+        "the Python of a venv with tests/fhir_check/requirements.txt installed",
+    )
+    .map(PathBuf::from)
 }
 
-fn checker_command(paths: &[&Path]) -> Command {
+fn checker_command(python: &Path, paths: &[&Path]) -> Command {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir_check/check.py");
-    let mut c = Command::new(checker());
+    let mut c = Command::new(python);
     c.arg(script).args(paths);
     c
 }
 
-fn run_checker(paths: &[&Path]) -> std::process::Output {
-    checker_command(paths)
+fn run_checker(python: &Path, paths: &[&Path]) -> std::process::Output {
+    checker_command(python, paths)
         .output()
         .expect("the FHIR checker runs")
 }
 
-/// BFD's v2 reference responses (`../shared/reference/bfd/fhir-v2` beside the repository).
-fn reference_dir() -> PathBuf {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/bfd/fhir-v2");
-    assert!(
-        d.is_dir(),
-        "the BFD reference responses are missing: expected {} (CI keeps shared/ beside the clone)",
-        d.display()
-    );
-    d
+/// Calls `f` with each resource of an NDJSON file, parsed one line at a time so that only one
+/// resource is held; returns the number of resources.
+fn each_resource(path: &Path, mut f: impl FnMut(&Json)) -> usize {
+    let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut n = 0;
+    for line in BufReader::new(file).lines() {
+        let line = line.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let v: Json = serde_json::from_str(&line).expect("each line is JSON");
+        f(&v);
+        n += 1;
+    }
+    n
 }
 
-fn ndjson(path: &Path) -> Vec<Json> {
-    std::fs::read_to_string(path)
-        .expect("NDJSON")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect()
+/// Resources by (resource type, id), each as the SHA-256 of its JSON text with sorted keys
+/// (serde_json's map is ordered): two indexes are equal exactly when they hold equal
+/// resources, and neither holds a resource.
+type Index = BTreeMap<(String, String), [u8; 32]>;
+
+/// Adds `r` to `index`; a second resource with the same type and id fails.
+fn index_resource(index: &mut Index, r: &Json) {
+    let key = (
+        r["resourceType"]
+            .as_str()
+            .expect("resourceType")
+            .to_string(),
+        r["id"].as_str().expect("id").to_string(),
+    );
+    let digest: [u8; 32] = Sha256::digest(r.to_string()).into();
+    let dup = format!("duplicate {key:?}");
+    assert!(index.insert(key, digest).is_none(), "{dup}");
 }
 
 /// FHIR's rules for JSON: no empty strings, arrays or objects; no surrounding whitespace.
@@ -176,19 +196,10 @@ fn eob_type(e: &Json) -> &str {
         .expect("eob-type coding")
 }
 
-#[test]
-fn generated_fhir_is_valid_r4_and_consistent() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = generate(
-        tmp.path(),
-        "o",
-        &["--users", "200", "--formats", "fhir,bundles"],
-    );
-    let fhir = out.join("fhir");
-
-    // The independent R4 checker accepts every NDJSON resource, and whole bundle documents
-    // (the first ten; the checks below prove every bundle holds exactly the NDJSON
-    // resources, so checking them all would only parse the same resources twice).
+/// Starts the independent R4 checker on every NDJSON resource and on whole bundle documents
+/// (the first ten; the checks of [`check_bundles`] prove every bundle holds exactly the NDJSON
+/// resources, so checking them all would only parse the same resources twice).
+fn start_checker(python: &Path, fhir: &Path) -> Child {
     let mut bundle_files: Vec<PathBuf> = std::fs::read_dir(fhir.join("bundles"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -201,62 +212,69 @@ fn generated_fhir_is_valid_r4_and_consistent() {
         .collect();
     to_check.extend(bundle_files);
     let to_check: Vec<&Path> = to_check.iter().map(PathBuf::as_path).collect();
-    // It runs while the checks below do.
-    let checking = checker_command(&to_check)
+    checker_command(python, &to_check)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("the FHIR checker starts");
+        .expect("the FHIR checker starts")
+}
 
-    let patients = ndjson(&fhir.join("Patient.ndjson"));
-    let coverages = ndjson(&fhir.join("Coverage.ndjson"));
-    let eobs = ndjson(&fhir.join("ExplanationOfBenefit.ndjson"));
-    assert_eq!(patients.len(), 200);
-    assert!(eobs.len() > 1000, "{} EOBs", eobs.len());
+/// Checks every Patient and indexes it; returns the patient ids.
+fn check_patients(path: &Path, index: &mut Index) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    each_resource(path, |p| {
+        let id = p["id"].as_str().unwrap();
+        check_rules(p, id);
+        index_resource(index, p);
+        ids.insert(id.to_string());
+    });
+    ids
+}
 
-    let mut by_id: BTreeMap<(String, String), Json> = BTreeMap::new();
-    for r in patients.iter().chain(&coverages).chain(&eobs) {
-        check_rules(r, r["id"].as_str().unwrap_or("?"));
-        let key = (
-            r["resourceType"].as_str().unwrap().to_string(),
-            r["id"].as_str().unwrap().to_string(),
-        );
-        assert!(by_id.insert(key, r.clone()).is_none(), "duplicate id");
-    }
-    let patient_ids: BTreeSet<&str> = patients.iter().map(|p| p["id"].as_str().unwrap()).collect();
-    let coverage_ids: BTreeSet<&str> = coverages
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
-    for c in &coverages {
+/// Checks every Coverage and indexes it: each belongs to a known patient and is named after
+/// its part and patient, and every patient has parts A and B.
+fn check_coverages(path: &Path, patients: &BTreeSet<String>, index: &mut Index) {
+    let mut ids = BTreeSet::new();
+    each_resource(path, |c| {
         let id = c["id"].as_str().unwrap();
+        check_rules(c, id);
+        index_resource(index, c);
         let pid = c["beneficiary"]["reference"]
             .as_str()
             .unwrap()
             .strip_prefix("Patient/")
             .unwrap();
-        assert!(patient_ids.contains(pid), "{id}: unknown patient");
+        assert!(patients.contains(pid), "{id}: unknown patient");
         assert!(
             ["a", "b", "c", "d"]
                 .iter()
                 .any(|p| id == format!("part-{p}-{pid}")),
             "coverage id {id}"
         );
+        ids.insert(id.to_string());
+    });
+    for p in patients {
+        assert!(ids.contains(&format!("part-a-{p}")), "{p}: no part A");
+        assert!(ids.contains(&format!("part-b-{p}")), "{p}: no part B");
     }
-    for p in &patient_ids {
-        assert!(coverage_ids.contains(format!("part-a-{p}").as_str()));
-        assert!(coverage_ids.contains(format!("part-b-{p}").as_str()));
-    }
+}
+
+/// Checks every EOB and indexes it: links inside it resolve, it belongs to a known patient
+/// and that patient's coverage, its id and profile fit its claim type; every claim type
+/// occurs. Returns the number of EOBs.
+fn check_eobs(path: &Path, patients: &BTreeSet<String>, index: &mut Index) -> usize {
     let mut seen_types = BTreeSet::new();
-    for e in &eobs {
-        check_eob_links(e);
+    let n = each_resource(path, |e| {
         let id = e["id"].as_str().unwrap();
+        check_rules(e, id);
+        index_resource(index, e);
+        check_eob_links(e);
         let pid = e["patient"]["reference"]
             .as_str()
             .unwrap()
             .strip_prefix("Patient/")
             .unwrap();
-        assert!(patient_ids.contains(pid), "{id}: unknown patient {pid}");
+        assert!(patients.contains(pid), "{id}: unknown patient {pid}");
         let cov = e["insurance"][0]["coverage"]["reference"]
             .as_str()
             .unwrap()
@@ -280,85 +298,114 @@ fn generated_fhir_is_valid_r4_and_consistent() {
             "{id}"
         );
         seen_types.insert(t.to_string());
-    }
+    });
     assert_eq!(
         seen_types.len(),
         8,
         "all claim types present: {seen_types:?}"
     );
+    n
+}
 
-    // Bundles hold exactly the NDJSON resources, the EOB pages in id order with totals.
-    let mut from_bundles: BTreeMap<(String, String), Json> = BTreeMap::new();
+/// Checks one patient's bundle document (a collection: the Patient, then the Coverage
+/// searchset, then the EOB pages in id order with totals and links) and indexes its
+/// resources.
+fn check_bundle(path: &Path, index: &mut Index) {
+    let doc: Json = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    check_rules(&doc, &path.display().to_string());
+    assert_eq!(doc["type"], "collection");
+    let entries = doc["entry"].as_array().unwrap();
+    let patient = &entries[0]["resource"];
+    assert_eq!(patient["resourceType"], "Patient");
+    assert_eq!(
+        path.file_name().unwrap().to_str().unwrap(),
+        format!("{}.json", patient["id"].as_str().unwrap())
+    );
+    index_resource(index, patient);
+    let mut eob_ids = Vec::new();
+    for (k, e) in entries.iter().enumerate().skip(1) {
+        let b = &e["resource"];
+        assert_eq!(b["type"], "searchset");
+        let rels: Vec<&str> = b["link"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["relation"].as_str().unwrap())
+            .collect();
+        assert!(rels.contains(&"first") && rels.contains(&"last") && rels.contains(&"self"));
+        let total = b["total"].as_u64().unwrap() as usize;
+        let inner = b["entry"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        if k == 1 {
+            assert_eq!(total, inner.len(), "coverage total");
+        } else {
+            assert!(inner.len() <= 10);
+            assert_eq!(rels.contains(&"next"), (k - 1) * 10 < total);
+        }
+        for r in inner {
+            let r = &r["resource"];
+            if r["resourceType"] == "ExplanationOfBenefit" {
+                eob_ids.push(r["id"].as_str().unwrap().to_string());
+            }
+            index_resource(index, r);
+        }
+    }
+    let mut sorted = eob_ids.clone();
+    sorted.sort();
+    assert_eq!(eob_ids, sorted, "EOB entries in id order");
+}
+
+#[test]
+fn generated_fhir_is_valid_r4_and_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(
+        tmp.path(),
+        "o",
+        &["--users", "200", "--formats", "fhir,bundles"],
+    );
+    let fhir = out.join("fhir");
+    // The checker runs while the checks below do.
+    let checking = checker().map(|python| start_checker(&python, &fhir));
+
+    let mut ndjson = Index::new();
+    let patients = check_patients(&fhir.join("Patient.ndjson"), &mut ndjson);
+    assert_eq!(patients.len(), 200);
+    check_coverages(&fhir.join("Coverage.ndjson"), &patients, &mut ndjson);
+    let eobs = check_eobs(
+        &fhir.join("ExplanationOfBenefit.ndjson"),
+        &patients,
+        &mut ndjson,
+    );
+    assert!(eobs > 1000, "{eobs} EOBs");
+
+    // Bundles hold exactly the NDJSON resources.
+    let mut from_bundles = Index::new();
     let mut n_bundles = 0;
     for f in std::fs::read_dir(fhir.join("bundles")).unwrap() {
-        let path = f.unwrap().path();
-        let doc: Json = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        check_rules(&doc, &path.display().to_string());
+        check_bundle(&f.unwrap().path(), &mut from_bundles);
         n_bundles += 1;
-        assert_eq!(doc["type"], "collection");
-        let entries = doc["entry"].as_array().unwrap();
-        let patient = &entries[0]["resource"];
-        assert_eq!(patient["resourceType"], "Patient");
-        assert_eq!(
-            path.file_name().unwrap().to_str().unwrap(),
-            format!("{}.json", patient["id"].as_str().unwrap())
-        );
-        from_bundles.insert(
-            ("Patient".into(), patient["id"].as_str().unwrap().into()),
-            patient.clone(),
-        );
-        let mut eob_ids = Vec::new();
-        for (k, e) in entries.iter().enumerate().skip(1) {
-            let b = &e["resource"];
-            assert_eq!(b["type"], "searchset");
-            let rels: Vec<&str> = b["link"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l["relation"].as_str().unwrap())
-                .collect();
-            assert!(rels.contains(&"first") && rels.contains(&"last") && rels.contains(&"self"));
-            let total = b["total"].as_u64().unwrap() as usize;
-            let inner = b["entry"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-            if k == 1 {
-                assert_eq!(total, inner.len(), "coverage total");
-            } else {
-                assert!(inner.len() <= 10);
-                assert_eq!(rels.contains(&"next"), (k - 1) * 10 < total);
-            }
-            for r in inner {
-                let r = &r["resource"];
-                let key = (
-                    r["resourceType"].as_str().unwrap().to_string(),
-                    r["id"].as_str().unwrap().to_string(),
-                );
-                if key.0 == "ExplanationOfBenefit" {
-                    eob_ids.push(key.1.clone());
-                }
-                assert!(from_bundles.insert(key, r.clone()).is_none(), "duplicate");
-            }
-        }
-        let mut sorted = eob_ids.clone();
-        sorted.sort();
-        assert_eq!(eob_ids, sorted, "EOB entries in id order");
     }
     assert_eq!(n_bundles, 200);
     assert!(
-        from_bundles == by_id,
+        from_bundles == ndjson,
         "bundles and NDJSON hold different resources"
     );
 
-    let o = checking.wait_with_output().expect("the FHIR checker runs");
-    assert!(
-        o.status.success(),
-        "FHIR checker rejected the output: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    if let Some(checking) = checking {
+        let o = checking.wait_with_output().expect("the FHIR checker runs");
+        assert!(
+            o.status.success(),
+            "FHIR checker rejected the output: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 #[test]
 fn the_checker_rejects_a_broken_resource() {
+    let Some(python) = checker() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let opts = Options {
         users: 3,
@@ -371,13 +418,13 @@ fn the_checker_rejects_a_broken_resource() {
     r.eob(&mut good, claim);
     let good_path = tmp.path().join("good.ndjson");
     std::fs::write(&good_path, [&good[..], b"\n"].concat()).unwrap();
-    assert!(run_checker(&[&good_path]).status.success());
+    assert!(run_checker(&python, &[&good_path]).status.success());
 
     let mut v: Json = serde_json::from_slice(&good).unwrap();
     v.as_object_mut().unwrap().remove("status");
     let bad_path = tmp.path().join("bad.ndjson");
     std::fs::write(&bad_path, format!("{v}\n")).unwrap();
-    let o = run_checker(&[&bad_path]);
+    let o = run_checker(&python, &[&bad_path]);
     assert!(!o.status.success(), "a resource without status passed");
     assert!(String::from_utf8_lossy(&o.stderr).contains("INVALID"));
 
@@ -385,7 +432,7 @@ fn the_checker_rejects_a_broken_resource() {
     v["billablePeriod"]["start"] = Json::from("2023-02-30");
     std::fs::write(&bad_path, format!("{v}\n")).unwrap();
     assert!(
-        !run_checker(&[&bad_path]).status.success(),
+        !run_checker(&python, &[&bad_path]).status.success(),
         "a bad date passed"
     );
 }
@@ -546,13 +593,16 @@ fn full_beneficiary(ds: &Dataset) -> Beneficiary {
     b
 }
 
-fn reference_pairs(file: &str) -> BTreeSet<(String, String)> {
-    let v: Json =
-        serde_json::from_slice(&std::fs::read(reference_dir().join(file)).expect("reference"))
-            .expect("reference JSON");
-    let mut out = BTreeSet::new();
-    pairs(&v, "", &mut out);
-    out
+/// The (path, url-or-system) pairs of one BFD v2 response, normalized as bbgen's are, from
+/// `tests/fixtures/bfd/fhir-v2-elements.tsv`.
+fn reference_pairs(response: &str) -> BTreeSet<(String, String)> {
+    let set: BTreeSet<(String, String)> = bfd_fixture("fhir-v2-elements.tsv")
+        .into_iter()
+        .filter(|r| r[0] == response)
+        .map(|r| (r[1].clone(), normalize(&r[2])))
+        .collect();
+    assert!(!set.is_empty(), "fhir-v2-elements.tsv has no {response}");
+    set
 }
 
 fn missing(
@@ -636,13 +686,16 @@ fn reference_paths_urls_and_systems_are_all_written() {
         "reference paths missing from bbgen's output:\n{}",
         report.join("\n")
     );
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("full.ndjson");
     if let Some(d) = std::env::var_os("BBGEN_FHIR_DUMP") {
         std::fs::write(d, &all).unwrap();
     }
+    let Some(python) = checker() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("full.ndjson");
     std::fs::write(&path, &all).unwrap();
-    let o = run_checker(&[&path]);
+    let o = run_checker(&python, &[&path]);
     assert!(
         o.status.success(),
         "FHIR checker rejected resources built from full records: {}",

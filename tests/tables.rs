@@ -1,14 +1,14 @@
 //! The table formats read back: CSV (RFC 4180, checked against `schema/rif_columns.tsv`), RIF
 //! (parsed with a small reader written from the same file, header checked against BFD's own
-//! sample files), and their agreement with each other and with the manifest; plus byte
-//! identity across thread counts.
+//! sample files as `tests/fixtures/bfd/rif-headers.tsv` holds them), and their agreement with
+//! each other and with the manifest; plus byte identity across thread counts.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{file_hashes, generate, manifest, read_csv};
+use common::{bfd_fixture, file_hashes, generate, manifest, read_csv};
 
 /// One row of `schema/rif_columns.tsv`.
 #[derive(Clone, Debug)]
@@ -106,21 +106,19 @@ fn rif_files(cols: &[Col]) -> Vec<String> {
     out
 }
 
-/// The reference RIF sample of a file: `../shared/reference/bfd/rif-samples/` beside the
-/// repository.
-fn sample(file: &str) -> PathBuf {
+/// The header line of BFD's RIF sample of a file, from `tests/fixtures/bfd/rif-headers.tsv`.
+fn sample_header(file: &str) -> String {
     let name = match file {
         "beneficiary" => "beneficiaries",
         "carrier" => "bcarrier",
         other => other,
     };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/bfd/rif-samples");
-    assert!(
-        dir.is_dir(),
-        "the BFD reference samples are missing: expected {} (shared/ beside the repository)",
-        dir.display()
-    );
-    dir.join(format!("sample-a-{name}.txt"))
+    let sample = format!("sample-a-{name}.txt");
+    bfd_fixture("rif-headers.tsv")
+        .into_iter()
+        .find(|r| r[0] == sample)
+        .unwrap_or_else(|| panic!("rif-headers.tsv has no {sample}"))[1]
+        .clone()
 }
 
 const MONTHS: [&str; 12] = [
@@ -251,10 +249,9 @@ fn rif_files_round_trip_and_match_bfd_samples() {
             .chain(fc.iter().map(|c| c.rif.as_str()))
             .collect();
         assert_eq!(rif.header, expected, "{file} header");
-        let reference = std::fs::read_to_string(sample(&file)).unwrap();
         assert_eq!(
             rif.header.join("|"),
-            reference.lines().next().unwrap(),
+            sample_header(&file),
             "{file}: header differs from BFD's sample"
         );
         assert_eq!(

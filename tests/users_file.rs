@@ -1,18 +1,20 @@
-//! `synthetic_users_by_claim_count_full.csv` is written exactly as the sandbox's own file.
+//! `synthetic_users_by_claim_count_full.csv` is written exactly as the sandbox's own file
+//! (its header and line ends from `tests/fixtures/bfd/sandbox-users-file.tsv`).
 
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use common::{generate, read_csv};
+use common::{bfd_fixture, generate, read_csv};
 
-/// The reference file from the Blue Button developer site, beside the repository.
-fn sandbox_file() -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/bfd/sandbox/synthetic_users_by_claim_count_full.csv");
-    std::fs::read_to_string(&p)
-        .unwrap_or_else(|e| panic!("reference file {} is needed by this test: {e}", p.display()))
+/// A fact about the Blue Button developer site's users file, from
+/// `tests/fixtures/bfd/sandbox-users-file.tsv`.
+fn sandbox_fact(name: &str) -> String {
+    bfd_fixture("sandbox-users-file.tsv")
+        .into_iter()
+        .find(|r| r[0] == name)
+        .unwrap_or_else(|| panic!("sandbox-users-file.tsv has no {name}"))[1]
+        .clone()
 }
 
 #[test]
@@ -21,9 +23,10 @@ fn the_users_file_has_the_sandbox_files_shape() {
     let out = generate(tmp.path(), "o", &["--users", "300", "--formats", "csv"]);
     let ours =
         std::fs::read_to_string(out.join("synthetic_users_by_claim_count_full.csv")).unwrap();
-    let theirs = sandbox_file();
-    assert_eq!(ours.lines().next(), theirs.lines().next(), "header");
-    assert!(!ours.contains('\r'));
+    let header = sandbox_fact("header");
+    assert_eq!(ours.lines().next(), Some(header.as_str()), "header");
+    assert_eq!(sandbox_fact("line_ending"), "LF");
+    assert!(!ours.contains('\r'), "LF line ends, as the sandbox file");
     let lines: Vec<&str> = ours.lines().collect();
     assert_eq!(*lines.last().unwrap(), ",,,,,,,,,,300");
     let rows: Vec<Vec<&str>> = lines[1..lines.len() - 1]
@@ -41,7 +44,11 @@ fn the_users_file_has_the_sandbox_files_shape() {
             .or_default() += 1;
     }
     for r in &rows {
-        assert_eq!(r.len(), 11, "ten fields and a trailing comma");
+        assert_eq!(
+            r.len(),
+            header.split(',').count(),
+            "the header's ten fields and a trailing comma"
+        );
         assert_eq!(r[10], "");
         assert!(r[0].starts_with("1999"), "unsigned BENE_ID: {}", r[0]);
         let n: Vec<u64> = r[3..10].iter().map(|v| v.parse().unwrap()).collect();

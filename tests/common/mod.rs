@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -67,4 +68,39 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|rec| rec.expect("record").iter().map(String::from).collect())
         .collect();
     (header, rows)
+}
+
+/// The rows of `tests/fixtures/bfd/<name>` after its header, split at tabs. These tables hold
+/// the facts the tests take from Blue Button's public reference files; `extract.py` beside
+/// them writes them and names the sources.
+pub fn bfd_fixture(name: &str) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bfd")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+/// The value of `var`, which names an outside tool a test needs (`.ci/run` installs each one
+/// and sets its variable). When it is unset, the test fails under CI (`CI` set), so CI never
+/// passes without the tool; elsewhere the part that needs the tool is skipped with a note on
+/// stderr, so `cargo test` passes on a machine that lacks it.
+pub fn outside_tool(var: &str, what: &str) -> Option<String> {
+    if let Ok(v) = std::env::var(var) {
+        return Some(v);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{var} is not set under CI: it must name {what} (.ci/run sets it up and exports it)"
+    );
+    // Past the test harness's capture, so the skip shows in `cargo test`'s output.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {var} is not set (it names {what}; .ci/run sets it up)"
+    );
+    None
 }
