@@ -349,9 +349,13 @@ fn check_bundle(path: &Path, index: &mut Index) {
             index_resource(index, r);
         }
     }
+    // BFD's order: claim id as text, then type (`carrier-<id>` → (`<id>`, `carrier`)).
     let mut sorted = eob_ids.clone();
-    sorted.sort();
-    assert_eq!(eob_ids, sorted, "EOB entries in id order");
+    sorted.sort_by_key(|id| {
+        let (t, c) = id.split_once('-').unwrap();
+        (c.to_string(), t.to_string())
+    });
+    assert_eq!(eob_ids, sorted, "EOB entries by claim id, then type");
 }
 
 #[test]
