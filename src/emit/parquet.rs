@@ -9,11 +9,13 @@
 //! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
 //! never refuses a row the CSV file holds.
 
+use std::any::Any;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
@@ -26,7 +28,7 @@ use crate::schema::{Column, SqlType, TABLES, Table};
 use crate::value::Value;
 
 use super::tables::{DateStyle, ParquetCompression, for_each_row, write_cell};
-use super::{Chunk, Emitter, Part, PartData, RenderContext, Stream, StreamKind, WrittenFile};
+use super::{Chunk, FileEncoder, Part, PartData, RenderContext, Stream, StreamKind, TableStream};
 
 /// Rows per row group of the narrow tables: big enough for readers to scan efficiently.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
@@ -184,39 +186,54 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     }
 }
 
+impl FileEncoder for TableWriter<Vec<u8>> {
+    fn encode(&mut self, data: Box<dyn Any + Send>, out: &mut dyn Write) -> io::Result<()> {
+        let batch = data
+            .downcast::<Result<RecordBatch, ArrowError>>()
+            .map_err(|_| io::Error::other("a Parquet part holds no record batch"))?;
+        self.write(&(*batch).map_err(io::Error::other)?)
+            .map_err(io::Error::other)?;
+        // The bytes the file writer has flushed so far; it counts offsets itself, so taking
+        // them out of its buffer leaves the file intact.
+        out.write_all(&std::mem::take(self.file.inner_mut()))
+    }
+
+    fn finish(self: Box<Self>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.into_inner().map_err(io::Error::other)?)
+    }
+}
+
 /// The Parquet tables.
 pub struct ParquetTables {
     /// Page compression.
     pub compression: ParquetCompression,
 }
 
-impl Emitter for ParquetTables {
-    fn streams(&self) -> Vec<Stream> {
-        TABLES
-            .iter()
-            .map(|t| Stream {
-                path: format!("parquet/{}.parquet", t.name),
-                header: Vec::new(),
-                kind: StreamKind::Parquet(t, self.compression),
-            })
-            .collect()
+impl TableStream for ParquetTables {
+    type Item = &'static Table;
+
+    fn items(&self) -> &[&'static Table] {
+        &TABLES
     }
 
-    fn render(
-        &self,
-        _ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        for &t in &TABLES {
-            let (rows, batch) = batch(chunk, t).map_err(std::io::Error::other)?;
-            parts.push(Part {
-                rows,
-                data: PartData::Batch(batch),
-            });
+    fn stream(&self, &t: &&'static Table) -> Stream {
+        let compression = self.compression;
+        Stream {
+            path: format!("parquet/{}.parquet", t.name),
+            header: Vec::new(),
+            kind: StreamKind::Encoded(Arc::new(move || {
+                let w = writer(t, compression, Vec::new()).map_err(io::Error::other)?;
+                Ok(Box::new(w) as Box<dyn FileEncoder>)
+            })),
         }
-        Ok(())
+    }
+
+    fn part(&self, _ctx: &RenderContext<'_>, chunk: &Chunk, &t: &&'static Table) -> Part {
+        let batch = batch(chunk, t);
+        Part {
+            rows: batch.as_ref().map_or(0, |b| b.num_rows() as u64),
+            data: PartData::Encoded(Box::new(batch)),
+        }
     }
 }
 
@@ -228,10 +245,7 @@ enum Builder {
 }
 
 /// One chunk's rows of `table` as a record batch.
-pub fn batch(
-    chunk: &Chunk,
-    table: &'static Table,
-) -> Result<(u64, RecordBatch), arrow_schema::ArrowError> {
+pub fn batch(chunk: &Chunk, table: &'static Table) -> Result<RecordBatch, ArrowError> {
     // Sized up front: growing hundreds of builders chunk after chunk is mostly allocation.
     let n = for_each_row(chunk, table, |_| {}) as usize;
     let mut builders: Vec<Builder> = table
@@ -250,7 +264,7 @@ pub fn batch(
         .collect();
     let mut cell = Vec::new();
     let mut mismatch = None;
-    let rows = for_each_row(chunk, table, |row| {
+    for_each_row(chunk, table, |row| {
         for ((b, v), c) in builders.iter_mut().zip(row.vals).zip(table.columns) {
             match (b, v) {
                 (Builder::Int(b), Value::Null) => b.append_null(),
@@ -283,7 +297,7 @@ pub fn batch(
         }
     });
     if let Some((c, v)) = mismatch {
-        return Err(arrow_schema::ArrowError::InvalidArgumentError(format!(
+        return Err(ArrowError::InvalidArgumentError(format!(
             "{}.{} holds {v:?}, which its type {} cannot",
             table.name,
             c.db,
@@ -301,7 +315,7 @@ pub fn batch(
             }
         })
         .collect();
-    Ok((rows, RecordBatch::try_new(schema(table), arrays)?))
+    RecordBatch::try_new(schema(table), arrays)
 }
 
 #[cfg(test)]
