@@ -1,10 +1,15 @@
 //! Output files: a [`Sink`] per stream appends parts in order, hashing and counting what it
 //! writes for the manifest; [`write_whole`] writes a file rendered whole. Compression of text
 //! parts happens on the worker threads ([`prepare`]), one gzip member or zstd frame per part.
+//! Each sink runs on a thread of its own behind a short [`Queue`], so hashing (SHA-256 per
+//! file, as `sha256sum -c` checks it), encoding and the kernel's copy of one file overlap with
+//! those of the others and with rendering.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::{Scope, ScopedJoinHandle};
 
 use sha2::{Digest, Sha256};
 
@@ -110,17 +115,72 @@ impl Sink {
         if let Some(e) = self.encoder.take() {
             e.finish(&mut self.out)?;
         }
-        self.out.flush()?;
-        self.out.get_ref().inner.sync_data().ok();
         close(self.out, self.path, self.rows)
     }
 }
 
 /// Writes a file rendered whole under `dir`.
 pub fn write_whole(dir: &Path, file: OutFile) -> io::Result<FileEntry> {
-    let mut out = BufWriter::new(create(dir, &file.path)?);
-    out.write_all(&file.bytes)?;
-    close(out, file.path, file.rows)
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.path));
+    let mut out = BufWriter::new(create(dir, &file.path).map_err(named)?);
+    out.write_all(&file.bytes).map_err(named)?;
+    close(out, file.path.clone(), file.rows).map_err(named)
+}
+
+/// Items queued for a thread of their own, handled there in order. The queue is short, so
+/// memory stays bounded and a slow file holds back the chunks behind it.
+pub struct Queue<'scope, T, R> {
+    tx: SyncSender<T>,
+    thread: ScopedJoinHandle<'scope, io::Result<R>>,
+}
+
+impl<'scope, T: Send + 'scope, R: Send + 'scope> Queue<'scope, T, R> {
+    /// Items waiting in a queue at most.
+    const DEPTH: usize = 8;
+
+    /// Starts a thread in `scope` that hands the queued items to `handle` and returns what it
+    /// makes of them once the queue is closed.
+    pub fn spawn<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        handle: impl FnOnce(Receiver<T>) -> io::Result<R> + Send + 'scope,
+    ) -> Self {
+        let (tx, rx) = sync_channel(Self::DEPTH);
+        Queue {
+            tx,
+            thread: scope.spawn(move || handle(rx)),
+        }
+    }
+
+    /// Queues an item. If the thread has stopped, its error.
+    pub fn send(&self, item: T) -> Result<(), io::Error> {
+        // A closed queue means the thread returned early, which it does only on an error
+        // that `finish` reports.
+        self.tx
+            .send(item)
+            .map_err(|_| io::Error::other("output thread stopped"))
+    }
+
+    /// Closes the queue and waits for the thread's result.
+    pub fn finish(self) -> io::Result<R> {
+        drop(self.tx);
+        self.thread.join().expect("output threads do not panic")
+    }
+}
+
+/// A [`Sink`] on a thread of its own: queued parts are written in order there.
+pub fn spawn_sink<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    mut sink: Sink,
+    pool: &'scope BufferPool,
+) -> Queue<'scope, Part, FileEntry> {
+    Queue::spawn(scope, move |rx| {
+        let path = sink.path().to_string();
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("{path}: {e}"));
+        for part in rx {
+            sink.write(part, pool).map_err(named)?;
+        }
+        sink.finish().map_err(named)
+    })
 }
 
 /// Worker-side preparation of a part for `stream`: compression of text (the plain buffer

@@ -5,7 +5,9 @@
 //!
 //! Workers turn each chunk into one record batch; the file's [`TableWriter`] encodes the
 //! batches into row groups of 128k rows (the last one holds the rest), so row groups do not
-//! follow the chunk size, spreading each batch's columns over the rayon pool. Every column is declared nullable, as pyarrow and Spark write them: the model's
+//! follow the chunk size. Each table's file is encoded on its own output thread, so the
+//! sixteen tables encode side by side. Every column is declared nullable, as pyarrow and
+//! Spark write them: the model's
 //! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
 //! never refuses a row the CSV file holds.
 
@@ -22,7 +24,6 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use rayon::prelude::*;
 
 use crate::schema::{Column, SqlType, TABLES, Table};
 use crate::value::Value;
@@ -91,7 +92,7 @@ pub fn writer<W: std::io::Write + Send>(
         .build();
     let schema = schema(table);
     // The Arrow writer sets the file up (Parquet schema, the Arrow schema in the footer's
-    // metadata); its lower-level parts then let columns be encoded in parallel.
+    // metadata); its lower-level parts then let row groups be cut across batches.
     let (file, factory) =
         ArrowWriter::try_new(out, schema.clone(), Some(props))?.into_serialized_writer()?;
     Ok(TableWriter {
@@ -104,14 +105,9 @@ pub fn writer<W: std::io::Write + Send>(
     })
 }
 
-/// Rows below which a batch's columns are encoded one after the other: spreading them over
-/// threads costs more than it saves.
-const PARALLEL_ROWS: usize = 2048;
-
 /// Writes one table's Parquet file: record batches in order, cut into row groups of exactly
-/// [`row_group_rows`] rows (the last holds the rest), each batch's columns encoded and
-/// compressed in parallel on the rayon pool of the calling thread. Every column is encoded by
-/// one writer in row order, so the bytes are those of a serial writer whatever the threads.
+/// [`row_group_rows`] rows (the last holds the rest). Every column is encoded by one writer in
+/// row order, so the bytes depend on the batches alone, never on the threads.
 pub struct TableWriter<W: std::io::Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
@@ -143,15 +139,8 @@ impl<W: std::io::Write + Send> TableWriter<W> {
             for (field, array) in self.schema.fields().iter().zip(part.columns()) {
                 leaves.extend(compute_leaves(field, array)?);
             }
-            if take >= PARALLEL_ROWS {
-                columns
-                    .par_iter_mut()
-                    .zip(leaves.par_iter())
-                    .try_for_each(|(w, leaf)| w.write(leaf))?;
-            } else {
-                for (w, leaf) in columns.iter_mut().zip(&leaves) {
-                    w.write(leaf)?;
-                }
+            for (w, leaf) in columns.iter_mut().zip(&leaves) {
+                w.write(leaf)?;
             }
             self.rows += take;
             if self.rows == self.group_rows {
@@ -161,13 +150,13 @@ impl<W: std::io::Write + Send> TableWriter<W> {
         Ok(())
     }
 
-    /// Closes the row group being filled, if any: its last pages are compressed in parallel.
+    /// Closes the row group being filled, if any.
     fn flush(&mut self) -> Result<(), ParquetError> {
         let Some(columns) = self.columns.take() else {
             return Ok(());
         };
         let chunks = columns
-            .into_par_iter()
+            .into_iter()
             .map(ArrowColumnWriter::close)
             .collect::<Result<Vec<_>, _>>()?;
         let mut group = self.file.next_row_group()?;

@@ -15,6 +15,7 @@ use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::dataset::Options;
@@ -26,7 +27,7 @@ use crate::emit::sandbox::credentials::Credentials;
 use crate::emit::sandbox::users::{self, UserTally};
 use crate::emit::tables::ParquetCompression;
 use crate::emit::{BufferPool, Emitter, OutFile, Part};
-use crate::sink::{self, Sink};
+use crate::sink::{self, Queue, Sink};
 
 use output::{check_output_dir, temp_dir_for};
 use schedule::Plan;
@@ -215,52 +216,79 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
 }
 
 /// Renders every chunk and writes it: parts appended to their streams' files, files rendered
-/// whole written as they come, all in chunk order.
+/// whole written as they come, all in chunk order, each file on its sink's own thread.
 fn write_chunks(cfg: &RunConfig, plan: &Plan, dir: &Path) -> Result<Written, RunError> {
-    let mut sinks = plan
+    let sinks = plan
         .streams
         .iter()
         .map(|s| Sink::open(dir, s, cfg.compress))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| RunError(format!("cannot write in {}: {e}", dir.display())))?;
+        .map_err(|e| write_error(dir, e))?;
     let buffers = BufferPool::default();
     let users = plan.users.end - plan.users.start;
-    let mut entries = Vec::new();
     let mut tallies = Vec::with_capacity(users as usize);
     let mut claims = 0u64;
-    plan.run(cfg, &buffers, |r| {
-        for (sink, part) in sinks.iter_mut().zip(r.parts) {
-            sink.write(part, &buffers)
-                .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
+    std::thread::scope(|scope| {
+        let queues: Vec<_> = sinks
+            .into_iter()
+            .map(|s| sink::spawn_sink(scope, s, &buffers))
+            .collect();
+        let whole = Queue::spawn(scope, |rx: Receiver<OutFile>| {
+            rx.into_iter()
+                .map(|f| sink::write_whole(dir, f))
+                .collect::<io::Result<Vec<FileEntry>>>()
+        });
+        let stopped = |e: io::Error| RunError(e.to_string());
+        let ran = plan.run(cfg, &buffers, |r| {
+            for (q, part) in queues.iter().zip(r.parts) {
+                q.send(part).map_err(stopped)?;
+            }
+            for f in r.files {
+                whole.send(f).map_err(stopped)?;
+            }
+            tallies.extend(r.tallies);
+            claims += r.claims;
+            Ok(())
+        });
+        // Every queue is finished before any error is returned, so a file's own error wins
+        // over the "stopped" of the queue it closed.
+        let mut counts = BTreeMap::new();
+        let mut entries = Vec::new();
+        let mut failed = None;
+        for (q, stream) in queues.into_iter().zip(&plan.streams) {
+            match q.finish() {
+                Ok(e) => {
+                    counts.insert(stream.path.clone(), e.rows);
+                    entries.push(e);
+                }
+                Err(e) => drop(failed.get_or_insert(e)),
+            }
         }
-        for f in r.files {
-            entries.push(write_whole(dir, f)?);
+        match whole.finish() {
+            Ok(files) => entries.extend(files),
+            Err(e) => drop(failed.get_or_insert(e)),
         }
-        tallies.extend(r.tallies);
-        claims += r.claims;
-        Ok(())
-    })?;
-    let mut counts = BTreeMap::new();
-    for (sink, stream) in sinks.into_iter().zip(&plan.streams) {
-        let path = dir.join(sink.path());
-        let e = sink
-            .finish()
-            .map_err(|e| io_err("cannot finish", &path, e))?;
-        counts.insert(stream.path.clone(), e.rows);
-        entries.push(e);
-    }
-    Ok(Written {
-        entries,
-        counts,
-        tallies,
-        claims,
+        if let Some(e) = failed {
+            return Err(write_error(dir, e));
+        }
+        ran?;
+        Ok(Written {
+            entries,
+            counts,
+            tallies,
+            claims,
+        })
     })
 }
 
 /// Writes a file rendered whole under `dir`.
 fn write_whole(dir: &Path, f: OutFile) -> Result<FileEntry, RunError> {
-    let full = dir.join(&f.path);
-    sink::write_whole(dir, f).map_err(|e| io_err("cannot write", &full, e))
+    sink::write_whole(dir, f).map_err(|e| write_error(dir, e))
+}
+
+/// An output error (it names the file) in the output directory.
+fn write_error(dir: &Path, e: io::Error) -> RunError {
+    RunError(format!("cannot write in {}: {e}", dir.display()))
 }
 
 /// The run's options, as the manifest records them.

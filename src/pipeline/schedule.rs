@@ -25,9 +25,8 @@ pub(super) struct Rendered {
     pub(super) claims: u64,
 }
 
-/// What the run needs before its chunks: the thread pool, the dataset, its chunks and emitters.
+/// What the run needs before its chunks: the dataset, its chunks and emitters.
 pub(super) struct Plan {
-    pub(super) pool: rayon::ThreadPool,
     pub(super) ds: Dataset,
     pub(super) users: Range<u64>,
     pub(super) chunks: Vec<Range<u64>>,
@@ -50,7 +49,6 @@ impl Plan {
         };
         let streams = emitters.iter().flat_map(|e| e.streams()).collect();
         Ok(Plan {
-            pool,
             ds,
             chunks: chunk_ranges(users.clone()),
             users,
@@ -60,8 +58,8 @@ impl Plan {
     }
 
     /// Renders every chunk on `cfg.threads` workers and hands them to `consume` in chunk
-    /// order, on the calling thread (inside the pool, so work a consumer spreads over threads
-    /// stays within `--threads`). At most a window of chunks is rendered ahead of `consume`.
+    /// order, on the calling thread. At most a window of chunks is rendered ahead of
+    /// `consume`.
     pub(super) fn run(
         &self,
         cfg: &RunConfig,
@@ -130,7 +128,7 @@ impl Plan {
                 pending.insert(c, r);
                 while let Some(r) = pending.remove(&expect) {
                     let n = r.tallies.len() as u64;
-                    if let Err(e) = self.pool.install(|| consume(r)) {
+                    if let Err(e) = consume(r) {
                         return fail(e);
                     }
                     bar.inc(n);
