@@ -2,7 +2,7 @@
 //! End-to-end throughput against the disk is measured by `benches/throughput.sh`.
 
 use bbgen::emit::csv::CsvTables;
-use bbgen::emit::{Chunk, Emitter, RenderContext};
+use bbgen::emit::{Chunk, Emitter, Out, RenderContext};
 use bbgen::model::ClaimType;
 use bbgen::{Dataset, Options};
 
@@ -54,21 +54,17 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
     let chunk = Chunk {
         entries: ds.chunk(640..704),
     };
-    let dir = std::env::temp_dir();
     let buffers = bbgen::emit::BufferPool::default();
     let ctx = RenderContext {
         options: ds.options(),
-        dir: &dir,
         buffers: &buffers,
         codes: bbgen::codes::Codes::builtin_ref(),
     };
     let render = || {
-        let mut parts = Vec::new();
-        let mut files = Vec::new();
-        e.render(&ctx, &chunk, &mut parts, &mut files)
-            .expect("renders");
+        let mut out = Out::default();
+        e.render(&ctx, &chunk, &mut out);
         let mut bytes = 0;
-        for b in parts.into_iter().filter_map(|p| p.into_bytes()) {
+        for b in out.parts.into_iter().filter_map(|p| p.into_bytes()) {
             bytes += b.len();
             buffers.give(b);
         }

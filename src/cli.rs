@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use crate::codes::Codes;
 use crate::dataset::{Dataset, Options};
+use crate::emit::compress::Compression;
 use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
 use crate::model::{Beneficiary, Claim, RowRef, ids};
 use crate::pipeline::{Format, RunConfig, Shard};
-use crate::sink::Compression;
 use crate::value::Date;
 
 const ABOUT: &str = "Synthetic Medicare beneficiaries and claims in the shape of the CMS Blue Button 2.0 API, \
@@ -116,9 +116,9 @@ pub struct GenerateArgs {
     /// Worker threads (default: all cores). Output does not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Comma-separated output formats (default: csv,parquet; also rif, sql), or `all`. `sql`
-    /// writes PostgreSQL scripts that load the CSV tables, so it brings csv along.
-    #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_format_list, default_value = "default")]
+    /// Comma-separated output formats, or `all` (the help lists them and the defaults).
+    #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = parse_format_list,
+          default_value = "default", hide_default_value = true, help = formats_help())]
     pub formats: Vec<Vec<Format>>,
     /// Compress CSV, NDJSON and RIF outputs: none, gzip (.gz) or zstd (.zst).
     #[arg(long, default_value = "none", value_name = "HOW", value_parser = parse_compression)]
@@ -207,6 +207,22 @@ fn parse_compression(s: &str) -> Result<Compression, String> {
 
 fn parse_parquet_compression(s: &str) -> Result<ParquetCompression, String> {
     ParquetCompression::from_name(s).ok_or_else(|| "expected snappy, zstd or none".into())
+}
+
+/// The `--formats` help, from the format registry.
+fn formats_help() -> String {
+    let names = |fs: &[Format], sep| fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(sep);
+    let others: Vec<Format> = Format::ALL
+        .iter()
+        .copied()
+        .filter(|f| !Format::defaults().contains(f))
+        .collect();
+    format!(
+        "Comma-separated output formats (default: {}; also {}), or `all`. `sql` writes \
+         PostgreSQL scripts that load the CSV tables, so it brings csv along.",
+        names(&Format::defaults(), ","),
+        names(&others, ", ")
+    )
 }
 
 fn parse_format_list(s: &str) -> Result<Vec<Format>, String> {

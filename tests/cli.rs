@@ -263,3 +263,23 @@ fn help_teaches_with_examples() {
         assert!(text.contains(needle), "--help lacks {needle}");
     }
 }
+
+#[test]
+fn formats_help_names_the_real_defaults() {
+    let o = bbgen(&["--help"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let defaults = bbgen::pipeline::Format::defaults()
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(",");
+    assert!(
+        text.contains(&format!("(default: {defaults}; also ")),
+        "{text}"
+    );
+    assert!(!text.contains("[default: default]"), "{text}");
+    for f in bbgen::pipeline::Format::ALL {
+        assert!(text.contains(f.name()), "--help lacks format {}", f.name());
+    }
+}

@@ -1,11 +1,10 @@
 //! CSV: one RFC 4180 file per table (`csv/<table>.csv`, CRLF line ends, a header row of BFD
-//! database column names, ISO dates, amounts with their scale's decimals, empty for null),
-//! plus the sandbox log-ins in `credentials.csv`.
+//! database column names, ISO dates, amounts with their scale's decimals, empty for null).
 
 use crate::schema::{TABLES, Table};
 
 use super::tables::{DateStyle, db_header, for_each_row, write_cell};
-use super::{Chunk, Emitter, Part, RenderContext, Stream, StreamKind, WrittenFile};
+use super::{Chunk, Part, RenderContext, Stream, TableStream};
 
 /// The CSV tables.
 pub struct CsvTables {
@@ -26,87 +25,32 @@ impl CsvTables {
     }
 }
 
-impl Emitter for CsvTables {
-    fn streams(&self) -> Vec<Stream> {
-        self.tables
-            .iter()
-            .map(|t| Stream {
-                path: format!("csv/{}.csv", t.name),
-                header: db_header(t, b',', b"\r\n"),
-                kind: StreamKind::Text,
-            })
-            .collect()
+impl TableStream for CsvTables {
+    type Item = &'static Table;
+
+    fn items(&self) -> &[&'static Table] {
+        &self.tables
     }
 
-    fn render(
-        &self,
-        ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        for &t in &self.tables {
-            let mut out = ctx.buffers.take();
-            let rows = for_each_row(chunk, t, |row| {
+    fn stream(&self, t: &&'static Table) -> Stream {
+        Stream::text(format!("csv/{}.csv", t.name), db_header(t, b',', b"\r\n"))
+    }
+
+    fn part(&self, ctx: &RenderContext<'_>, chunk: &Chunk, &t: &&'static Table) -> Part {
+        Part::text(ctx, |out| {
+            for_each_row(chunk, t, |row| {
                 for (i, (c, v)) in t.columns.iter().zip(row.vals).enumerate() {
                     if i > 0 {
                         out.push(b',');
                     }
                     match v.as_str() {
-                        Some(s) => push_field(&mut out, s.as_bytes()),
-                        None => write_cell(&mut out, c, v, DateStyle::Iso),
+                        Some(s) => push_field(out, s.as_bytes()),
+                        None => write_cell(out, c, v, DateStyle::Iso),
                     }
                 }
                 out.extend_from_slice(b"\r\n");
-            });
-            parts.push(Part::bytes(rows, out));
-        }
-        Ok(())
-    }
-}
-
-/// The sandbox log-ins: `credentials.csv`.
-pub struct Credentials;
-
-impl Emitter for Credentials {
-    fn streams(&self) -> Vec<Stream> {
-        vec![Stream {
-            path: "credentials.csv".into(),
-            header: b"username,password,patient_id,mbi,given_name,family_name\r\n".to_vec(),
-            kind: StreamKind::Plain,
-        }]
-    }
-
-    fn render(
-        &self,
-        ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        use crate::schema::Col;
-        let mut out = ctx.buffers.take();
-        let mut id = itoa::Buffer::new();
-        for (b, _) in &chunk.entries {
-            let r = &b.record;
-            let text = |c| r.get(c).as_str().map(str::to_owned).unwrap_or_default();
-            out.extend_from_slice(b.username.as_str().as_bytes());
-            out.push(b',');
-            out.extend_from_slice(b.password.as_str().as_bytes());
-            out.push(b',');
-            out.extend_from_slice(id.format(b.bene_id).as_bytes());
-            for field in [
-                text(Col::MBI_NUM),
-                text(Col::BENE_GVN_NAME),
-                text(Col::BENE_SRNM_NAME),
-            ] {
-                out.push(b',');
-                push_field(&mut out, field.as_bytes());
-            }
-            out.extend_from_slice(b"\r\n");
-        }
-        parts.push(Part::bytes(chunk.entries.len() as u64, out));
-        Ok(())
+            })
+        })
     }
 }
 

@@ -1,61 +1,85 @@
 //! The registry of output formats: their names, the defaults, what each implies, and the
-//! emitter that writes each. Adding a format is one emitter file plus one line here.
+//! emitter that writes each. Adding a format is one emitter file plus one line in the
+//! `formats!` table below.
 
+use crate::emit::compress::Compression;
 use crate::emit::tables::ParquetCompression;
-use crate::emit::{Emitter, csv, rif, sql};
-use crate::sink::Compression;
+use crate::emit::{Emitter, csv, fhir, rif, sql};
 
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Format {
+/// What the emitters of a run need to know besides the data: how outputs are compressed.
+#[derive(Clone, Copy, Debug)]
+pub struct EmitConfig {
+    /// Compression of text outputs.
+    pub compress: Compression,
+    /// Compression of Parquet pages.
+    pub parquet_compression: ParquetCompression,
+}
+
+/// Declares [`Format`] from one line per format: its doc, an optional `cfg`, the variant, its
+/// command-line name, whether it is written by default, and how its emitter is made from the
+/// [`EmitConfig`].
+macro_rules! formats {
+    ($( $(#[doc = $doc:literal])* $(#[cfg($on:meta)])?
+        $variant:ident = $name:literal, default = $default:literal
+        => |$cfg:ident| $make:expr; )*) => {
+        /// Output formats, in the order their files are opened.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Format {
+            $( $(#[doc = $doc])* $(#[cfg($on)])? $variant, )*
+        }
+
+        impl Format {
+            /// Every format, in the order `--formats all` lists them.
+            pub const ALL: &[Format] = &[ $( $(#[cfg($on)])? Format::$variant, )* ];
+
+            /// The name used on the command line.
+            pub fn name(self) -> &'static str {
+                match self { $( $(#[cfg($on)])? Format::$variant => $name, )* }
+            }
+
+            /// Whether it is written when `--formats` is not given.
+            fn is_default(self) -> bool {
+                match self { $( $(#[cfg($on)])? Format::$variant => $default, )* }
+            }
+
+            /// The emitter that writes this format.
+            fn emitter(self, config: &EmitConfig) -> Box<dyn Emitter> {
+                match self {
+                    $( $(#[cfg($on)])? Format::$variant => {
+                        let $cfg = config;
+                        $make
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+formats! {
     /// CSV tables with BFD column names.
-    Csv,
+    Csv = "csv", default = true => |_c| Box::new(csv::CsvTables::all());
     /// FHIR R4 NDJSON (Patient, Coverage, ExplanationOfBenefit).
-    Fhir,
+    Fhir = "fhir", default = true => |_c| Box::new(fhir::FhirNdjson);
     /// FHIR per-patient bundles (`fhir/bundles/<patient-id>.json`).
-    Bundles,
+    Bundles = "bundles", default = false => |_c| Box::new(fhir::FhirBundles);
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
-    Parquet,
+    Parquet = "parquet", default = true
+        => |c| Box::new(crate::emit::parquet::ParquetTables { compression: c.parquet_compression });
     /// RIF files as BFD ingests them.
-    Rif,
+    Rif = "rif", default = false => |_c| Box::new(rif::RifTables::all());
     /// PostgreSQL schema and load scripts (for the CSV tables, which it implies).
-    Sql,
+    Sql = "sql", default = false => |c| Box::new(sql::SqlScripts { csv_compression: c.compress });
 }
 
 impl Format {
-    /// Every format, in the order `--formats all` lists them.
-    pub const ALL: &[Format] = &[
-        Format::Csv,
-        Format::Fhir,
-        Format::Bundles,
-        #[cfg(feature = "parquet")]
-        Format::Parquet,
-        Format::Rif,
-        Format::Sql,
-    ];
-
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Fhir => "fhir",
-            Format::Bundles => "bundles",
-            #[cfg(feature = "parquet")]
-            Format::Parquet => "parquet",
-            Format::Rif => "rif",
-            Format::Sql => "sql",
-        }
-    }
-
     /// The formats written when `--formats` is not given.
     pub fn defaults() -> Vec<Format> {
-        vec![
-            Format::Fhir,
-            Format::Csv,
-            #[cfg(feature = "parquet")]
-            Format::Parquet,
-        ]
+        Format::ALL
+            .iter()
+            .copied()
+            .filter(|f| f.is_default())
+            .collect()
     }
 
     /// `formats` sorted, without repeats, and with what they imply (`sql` loads the CSV
@@ -71,26 +95,48 @@ impl Format {
 }
 
 /// The emitters of the formats of a run, in the order their streams are opened.
-pub fn emitters(
-    formats: &[Format],
-    compress: Compression,
-    parquet_compression: ParquetCompression,
-) -> Vec<Box<dyn Emitter>> {
-    let mut e: Vec<Box<dyn Emitter>> = Vec::new();
-    for f in formats {
-        match f {
-            Format::Csv => e.push(Box::new(csv::CsvTables::all())),
-            Format::Fhir => e.push(Box::new(crate::emit::fhir::FhirNdjson)),
-            Format::Bundles => e.push(Box::new(crate::emit::fhir::FhirBundles)),
+pub fn emitters(formats: &[Format], config: &EmitConfig) -> Vec<Box<dyn Emitter>> {
+    formats.iter().map(|f| f.emitter(config)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_defaults_are_fhir_and_the_tables() {
+        let mut names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Format::ALL.len());
+        let want = [
+            Format::Csv,
+            Format::Fhir,
             #[cfg(feature = "parquet")]
-            Format::Parquet => e.push(Box::new(crate::emit::parquet::ParquetTables {
-                compression: parquet_compression,
-            })),
-            Format::Rif => e.push(Box::new(rif::RifTables::all())),
-            Format::Sql => e.push(Box::new(sql::SqlScripts {
-                csv_compression: compress,
-            })),
+            Format::Parquet,
+        ];
+        assert_eq!(Format::defaults(), want);
+        assert_eq!(
+            Format::resolve(vec![Format::Sql, Format::Fhir, Format::Sql]),
+            vec![Format::Csv, Format::Fhir, Format::Sql]
+        );
+    }
+
+    #[test]
+    fn every_format_has_an_emitter_and_only_sql_writes_no_stream_or_file_per_chunk() {
+        let config = EmitConfig {
+            compress: Compression::None,
+            parquet_compression: ParquetCompression::Snappy,
+        };
+        for (f, e) in Format::ALL.iter().zip(emitters(Format::ALL, &config)) {
+            let streams = e.streams();
+            assert!(
+                streams.iter().all(|s| !s.path.is_empty()),
+                "{}: {streams:?}",
+                f.name()
+            );
+            let writes_per_chunk = !streams.is_empty() || *f == Format::Bundles;
+            assert_eq!(writes_per_chunk, *f != Format::Sql, "{}", f.name());
         }
     }
-    e
 }

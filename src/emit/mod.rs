@@ -1,9 +1,11 @@
 //! Emitters turn records into bytes. Each output format is an [`Emitter`]: it names the files
 //! it writes ([`Stream`]s, appended chunk by chunk in user order) and renders one [`Chunk`] of
-//! beneficiaries into one [`Part`] per stream. Rendering runs on the worker threads; the
-//! pipeline owns the files and writes the parts in chunk order, so output never depends on
-//! the thread count.
+//! beneficiaries into one [`Part`] per stream, plus any files it writes whole ([`OutFile`]).
+//! Emitters never touch the file system: rendering runs on the worker threads, and the
+//! pipeline owns every file, writing the parts in chunk order, so output never depends on the
+//! thread count.
 
+pub mod compress;
 pub mod csv;
 pub mod fhir;
 pub mod format;
@@ -11,9 +13,13 @@ pub mod manifest;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod rif;
+pub mod sandbox;
 pub mod sql;
 pub mod tables;
-pub mod users;
+
+use std::any::Any;
+use std::io::{self, Write};
+use std::sync::Arc;
 
 use crate::dataset::Options;
 use crate::model::{Beneficiary, Claim};
@@ -24,16 +30,39 @@ pub struct Chunk {
     pub entries: Vec<(Beneficiary, Vec<Claim>)>,
 }
 
+/// A file format that is more than its parts appended (Parquet: row groups cut across chunks,
+/// and a footer). The pipeline feeds it a stream's encoded parts in order and appends the
+/// bytes it hands back.
+pub trait FileEncoder: Send {
+    /// Encodes one part's data, appending the bytes that are ready to `out`.
+    fn encode(&mut self, data: Box<dyn Any + Send>, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Appends the file's last bytes.
+    fn finish(self: Box<Self>, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Opens a [`FileEncoder`] for one file.
+pub type OpenEncoder = Arc<dyn Fn() -> io::Result<Box<dyn FileEncoder>> + Send + Sync>;
+
 /// How a stream's parts are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum StreamKind {
     /// Text appended as is (and compressed if the run asks for it: CSV, NDJSON, RIF).
     Text,
     /// Never compressed (a header or format that must stay plain).
     Plain,
-    /// Parquet row groups of the given table, compressed as given.
-    #[cfg(feature = "parquet")]
-    Parquet(&'static crate::schema::Table, tables::ParquetCompression),
+    /// Parts hold [`PartData::Encoded`] data that the stream's encoder turns into the file.
+    Encoded(OpenEncoder),
+}
+
+impl std::fmt::Debug for StreamKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StreamKind::Text => "Text",
+            StreamKind::Plain => "Plain",
+            StreamKind::Encoded(_) => "Encoded",
+        })
+    }
 }
 
 /// One output file written in chunk order.
@@ -45,6 +74,17 @@ pub struct Stream {
     pub header: Vec<u8>,
     /// How parts are written.
     pub kind: StreamKind,
+}
+
+impl Stream {
+    /// A text stream.
+    pub fn text(path: String, header: Vec<u8>) -> Stream {
+        Stream {
+            path,
+            header,
+            kind: StreamKind::Text,
+        }
+    }
 }
 
 /// One chunk's contribution to one stream.
@@ -59,49 +99,55 @@ pub struct Part {
 pub enum PartData {
     /// Bytes to append.
     Bytes(Vec<u8>),
-    /// A Parquet record batch.
-    #[cfg(feature = "parquet")]
-    Batch(arrow_array::RecordBatch),
+    /// Data for the stream's [`FileEncoder`] (a Parquet record batch).
+    Encoded(Box<dyn Any + Send>),
 }
 
 impl Part {
-    /// A text part.
-    pub fn bytes(rows: u64, bytes: Vec<u8>) -> Part {
+    /// A text part rendered by `render` into a recycled buffer; `render` returns its rows.
+    pub fn text(ctx: &RenderContext<'_>, render: impl FnOnce(&mut Vec<u8>) -> u64) -> Part {
+        let mut out = ctx.buffers.take();
+        let rows = render(&mut out);
         Part {
             rows,
-            data: PartData::Bytes(bytes),
+            data: PartData::Bytes(out),
         }
     }
 
-    /// The bytes of a text part (`None` for a Parquet batch).
+    /// The bytes of a text part (`None` for encoded data).
     pub fn into_bytes(self) -> Option<Vec<u8>> {
         match self.data {
             PartData::Bytes(b) => Some(b),
-            #[cfg(feature = "parquet")]
-            PartData::Batch(_) => None,
+            PartData::Encoded(_) => None,
         }
     }
 }
 
-/// A file an emitter wrote whole while rendering (a per-patient bundle), for the manifest.
-#[derive(Clone, Debug)]
-pub struct WrittenFile {
+/// A file rendered whole (a per-patient bundle, a SQL script), written by the pipeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutFile {
     /// Path relative to the output directory.
     pub path: String,
-    /// Its size in bytes.
-    pub bytes: u64,
-    /// Hex SHA-256 of its content.
-    pub sha256: String,
-    /// Rows (resources) it holds.
+    /// Its content.
+    pub bytes: Vec<u8>,
+    /// Rows (resources, records) it holds, for the manifest.
     pub rows: u64,
+}
+
+/// What rendering one chunk produces: one part per stream, in the order of
+/// [`Emitter::streams`], and the files rendered whole.
+#[derive(Default)]
+pub struct Out {
+    /// Parts of the streams.
+    pub parts: Vec<Part>,
+    /// Files rendered whole.
+    pub files: Vec<OutFile>,
 }
 
 /// What rendering needs besides the chunk.
 pub struct RenderContext<'a> {
     /// The run's data options.
     pub options: &'a Options,
-    /// The (temporary) output directory, for emitters that write whole files.
-    pub dir: &'a std::path::Path,
     /// Where text parts take their buffers from.
     pub buffers: &'a BufferPool,
     /// The run's code tables (display texts).
@@ -145,20 +191,44 @@ impl BufferPool {
 /// An output format.
 pub trait Emitter: Send + Sync {
     /// The streams it writes, in a fixed order.
-    fn streams(&self) -> Vec<Stream>;
-
-    /// Renders a chunk: pushes exactly one part per stream, in the order of [`Self::streams`].
-    /// Files written whole go to `files`.
-    fn render(
-        &self,
-        ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()>;
-
-    /// Files written once the data is complete (e.g. SQL scripts), as (path, content).
-    fn finish(&self, _options: &Options) -> Vec<(String, Vec<u8>)> {
+    fn streams(&self) -> Vec<Stream> {
         Vec::new()
+    }
+
+    /// Renders a chunk: pushes exactly one part per stream, in the order of [`Self::streams`],
+    /// and any files rendered whole.
+    fn render(&self, _ctx: &RenderContext<'_>, _chunk: &Chunk, _out: &mut Out) {}
+
+    /// Files rendered once the data is complete (e.g. SQL scripts).
+    fn finish(&self, _options: &Options) -> Vec<OutFile> {
+        Vec::new()
+    }
+}
+
+/// An emitter with one stream per item of a list (a table, a RIF file, a FHIR resource
+/// type): it names an item's stream and renders an item's part of a chunk, and [`Emitter`]
+/// follows, keeping streams and parts in step.
+pub trait TableStream: Send + Sync {
+    /// What each stream is written from.
+    type Item: Sync;
+
+    /// The items, in stream order.
+    fn items(&self) -> &[Self::Item];
+
+    /// The stream of one item.
+    fn stream(&self, item: &Self::Item) -> Stream;
+
+    /// One item's part of a chunk.
+    fn part(&self, ctx: &RenderContext<'_>, chunk: &Chunk, item: &Self::Item) -> Part;
+}
+
+impl<T: TableStream> Emitter for T {
+    fn streams(&self) -> Vec<Stream> {
+        self.items().iter().map(|i| self.stream(i)).collect()
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>, chunk: &Chunk, out: &mut Out) {
+        out.parts
+            .extend(self.items().iter().map(|i| self.part(ctx, chunk, i)));
     }
 }

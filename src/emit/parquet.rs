@@ -5,28 +5,31 @@
 //!
 //! Workers turn each chunk into one record batch; the file's [`TableWriter`] encodes the
 //! batches into row groups of 128k rows (the last one holds the rest), so row groups do not
-//! follow the chunk size, spreading each batch's columns over the rayon pool. Every column is declared nullable, as pyarrow and Spark write them: the model's
+//! follow the chunk size. Each table's file is encoded on its own output thread, so the
+//! sixteen tables encode side by side. Every column is declared nullable, as pyarrow and
+//! Spark write them: the model's
 //! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
 //! never refuses a row the CSV file holds.
 
+use std::any::Any;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{ArrowError, DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use rayon::prelude::*;
 
 use crate::schema::{Column, SqlType, TABLES, Table};
 use crate::value::Value;
 
 use super::tables::{DateStyle, ParquetCompression, for_each_row, write_cell};
-use super::{Chunk, Emitter, Part, PartData, RenderContext, Stream, StreamKind, WrittenFile};
+use super::{Chunk, FileEncoder, Part, PartData, RenderContext, Stream, StreamKind, TableStream};
 
 /// Rows per row group of the narrow tables: big enough for readers to scan efficiently.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
@@ -89,7 +92,7 @@ pub fn writer<W: std::io::Write + Send>(
         .build();
     let schema = schema(table);
     // The Arrow writer sets the file up (Parquet schema, the Arrow schema in the footer's
-    // metadata); its lower-level parts then let columns be encoded in parallel.
+    // metadata); its lower-level parts then let row groups be cut across batches.
     let (file, factory) =
         ArrowWriter::try_new(out, schema.clone(), Some(props))?.into_serialized_writer()?;
     Ok(TableWriter {
@@ -102,14 +105,9 @@ pub fn writer<W: std::io::Write + Send>(
     })
 }
 
-/// Rows below which a batch's columns are encoded one after the other: spreading them over
-/// threads costs more than it saves.
-const PARALLEL_ROWS: usize = 2048;
-
 /// Writes one table's Parquet file: record batches in order, cut into row groups of exactly
-/// [`row_group_rows`] rows (the last holds the rest), each batch's columns encoded and
-/// compressed in parallel on the rayon pool of the calling thread. Every column is encoded by
-/// one writer in row order, so the bytes are those of a serial writer whatever the threads.
+/// [`row_group_rows`] rows (the last holds the rest). Every column is encoded by one writer in
+/// row order, so the bytes depend on the batches alone, never on the threads.
 pub struct TableWriter<W: std::io::Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
@@ -141,15 +139,8 @@ impl<W: std::io::Write + Send> TableWriter<W> {
             for (field, array) in self.schema.fields().iter().zip(part.columns()) {
                 leaves.extend(compute_leaves(field, array)?);
             }
-            if take >= PARALLEL_ROWS {
-                columns
-                    .par_iter_mut()
-                    .zip(leaves.par_iter())
-                    .try_for_each(|(w, leaf)| w.write(leaf))?;
-            } else {
-                for (w, leaf) in columns.iter_mut().zip(&leaves) {
-                    w.write(leaf)?;
-                }
+            for (w, leaf) in columns.iter_mut().zip(&leaves) {
+                w.write(leaf)?;
             }
             self.rows += take;
             if self.rows == self.group_rows {
@@ -159,13 +150,13 @@ impl<W: std::io::Write + Send> TableWriter<W> {
         Ok(())
     }
 
-    /// Closes the row group being filled, if any: its last pages are compressed in parallel.
+    /// Closes the row group being filled, if any.
     fn flush(&mut self) -> Result<(), ParquetError> {
         let Some(columns) = self.columns.take() else {
             return Ok(());
         };
         let chunks = columns
-            .into_par_iter()
+            .into_iter()
             .map(ArrowColumnWriter::close)
             .collect::<Result<Vec<_>, _>>()?;
         let mut group = self.file.next_row_group()?;
@@ -184,39 +175,54 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     }
 }
 
+impl FileEncoder for TableWriter<Vec<u8>> {
+    fn encode(&mut self, data: Box<dyn Any + Send>, out: &mut dyn Write) -> io::Result<()> {
+        let batch = data
+            .downcast::<Result<RecordBatch, ArrowError>>()
+            .map_err(|_| io::Error::other("a Parquet part holds no record batch"))?;
+        self.write(&(*batch).map_err(io::Error::other)?)
+            .map_err(io::Error::other)?;
+        // The bytes the file writer has flushed so far; it counts offsets itself, so taking
+        // them out of its buffer leaves the file intact.
+        out.write_all(&std::mem::take(self.file.inner_mut()))
+    }
+
+    fn finish(self: Box<Self>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.into_inner().map_err(io::Error::other)?)
+    }
+}
+
 /// The Parquet tables.
 pub struct ParquetTables {
     /// Page compression.
     pub compression: ParquetCompression,
 }
 
-impl Emitter for ParquetTables {
-    fn streams(&self) -> Vec<Stream> {
-        TABLES
-            .iter()
-            .map(|t| Stream {
-                path: format!("parquet/{}.parquet", t.name),
-                header: Vec::new(),
-                kind: StreamKind::Parquet(t, self.compression),
-            })
-            .collect()
+impl TableStream for ParquetTables {
+    type Item = &'static Table;
+
+    fn items(&self) -> &[&'static Table] {
+        &TABLES
     }
 
-    fn render(
-        &self,
-        _ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        for &t in &TABLES {
-            let (rows, batch) = batch(chunk, t).map_err(std::io::Error::other)?;
-            parts.push(Part {
-                rows,
-                data: PartData::Batch(batch),
-            });
+    fn stream(&self, &t: &&'static Table) -> Stream {
+        let compression = self.compression;
+        Stream {
+            path: format!("parquet/{}.parquet", t.name),
+            header: Vec::new(),
+            kind: StreamKind::Encoded(Arc::new(move || {
+                let w = writer(t, compression, Vec::new()).map_err(io::Error::other)?;
+                Ok(Box::new(w) as Box<dyn FileEncoder>)
+            })),
         }
-        Ok(())
+    }
+
+    fn part(&self, _ctx: &RenderContext<'_>, chunk: &Chunk, &t: &&'static Table) -> Part {
+        let batch = batch(chunk, t);
+        Part {
+            rows: batch.as_ref().map_or(0, |b| b.num_rows() as u64),
+            data: PartData::Encoded(Box::new(batch)),
+        }
     }
 }
 
@@ -228,10 +234,7 @@ enum Builder {
 }
 
 /// One chunk's rows of `table` as a record batch.
-pub fn batch(
-    chunk: &Chunk,
-    table: &'static Table,
-) -> Result<(u64, RecordBatch), arrow_schema::ArrowError> {
+pub fn batch(chunk: &Chunk, table: &'static Table) -> Result<RecordBatch, ArrowError> {
     // Sized up front: growing hundreds of builders chunk after chunk is mostly allocation.
     let n = for_each_row(chunk, table, |_| {}) as usize;
     let mut builders: Vec<Builder> = table
@@ -250,7 +253,7 @@ pub fn batch(
         .collect();
     let mut cell = Vec::new();
     let mut mismatch = None;
-    let rows = for_each_row(chunk, table, |row| {
+    for_each_row(chunk, table, |row| {
         for ((b, v), c) in builders.iter_mut().zip(row.vals).zip(table.columns) {
             match (b, v) {
                 (Builder::Int(b), Value::Null) => b.append_null(),
@@ -283,7 +286,7 @@ pub fn batch(
         }
     });
     if let Some((c, v)) = mismatch {
-        return Err(arrow_schema::ArrowError::InvalidArgumentError(format!(
+        return Err(ArrowError::InvalidArgumentError(format!(
             "{}.{} holds {v:?}, which its type {} cannot",
             table.name,
             c.db,
@@ -301,7 +304,7 @@ pub fn batch(
             }
         })
         .collect();
-    Ok((rows, RecordBatch::try_new(schema(table), arrays)?))
+    RecordBatch::try_new(schema(table), arrays)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! the claim's columns repeated.
 
 use super::tables::{DateStyle, RifFile, write_cell};
-use super::{Chunk, Emitter, Part, RenderContext, Stream, StreamKind, WrittenFile};
+use super::{Chunk, Part, RenderContext, Stream, TableStream};
 
 /// The RIF files.
 pub struct RifTables {
@@ -22,47 +22,37 @@ impl RifTables {
     }
 }
 
-impl Emitter for RifTables {
-    fn streams(&self) -> Vec<Stream> {
-        self.files
-            .iter()
-            .map(|f| Stream {
-                path: format!("rif/{}.txt", f.name),
-                header: f.header(),
-                kind: StreamKind::Text,
-            })
-            .collect()
+impl TableStream for RifTables {
+    type Item = RifFile;
+
+    fn items(&self) -> &[RifFile] {
+        &self.files
     }
 
-    fn render(
-        &self,
-        ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        for f in &self.files {
-            let mut out = ctx.buffers.take();
-            let rows = f.for_each_row(chunk, |record, line| {
+    fn stream(&self, f: &RifFile) -> Stream {
+        Stream::text(format!("rif/{}.txt", f.name), f.header())
+    }
+
+    fn part(&self, ctx: &RenderContext<'_>, chunk: &Chunk, f: &RifFile) -> Part {
+        Part::text(ctx, |out| {
+            f.for_each_row(chunk, |record, line| {
                 out.extend_from_slice(b"INSERT");
                 for (c, v) in f.table.columns.iter().zip(record.vals) {
                     out.push(b'|');
-                    write_cell(&mut out, c, v, DateStyle::Rif);
+                    write_cell(out, c, v, DateStyle::Rif);
                 }
                 if let Some(lt) = f.lines {
                     for (i, c) in lt.columns.iter().enumerate() {
                         if c.rif.is_some() {
                             out.push(b'|');
                             if let Some(l) = line {
-                                write_cell(&mut out, c, &l.vals[i], DateStyle::Rif);
+                                write_cell(out, c, &l.vals[i], DateStyle::Rif);
                             }
                         }
                     }
                 }
                 out.push(b'\n');
-            });
-            parts.push(Part::bytes(rows, out));
-        }
-        Ok(())
+            })
+        })
     }
 }

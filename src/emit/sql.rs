@@ -14,11 +14,11 @@
 use std::fmt::Write as _;
 
 use crate::dataset::Options;
+use crate::emit::compress::Compression;
 use crate::schema::{TABLES, Table};
-use crate::sink::Compression;
 
 use super::tables::{parent, primary_key};
-use super::{Chunk, Emitter, Part, RenderContext, Stream, WrittenFile};
+use super::{Emitter, OutFile};
 
 /// The schema and load scripts.
 pub struct SqlScripts {
@@ -27,27 +27,15 @@ pub struct SqlScripts {
 }
 
 impl Emitter for SqlScripts {
-    fn streams(&self) -> Vec<Stream> {
-        Vec::new()
-    }
-
-    fn render(
-        &self,
-        _ctx: &RenderContext<'_>,
-        _chunk: &Chunk,
-        _parts: &mut Vec<Part>,
-        _files: &mut Vec<WrittenFile>,
-    ) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&self, _options: &Options) -> Vec<(String, Vec<u8>)> {
+    fn finish(&self, _options: &Options) -> Vec<OutFile> {
+        let file = |path: &str, text: String| OutFile {
+            path: path.into(),
+            bytes: text.into_bytes(),
+            rows: 0,
+        };
         vec![
-            ("sql/schema.sql".into(), schema_sql().into_bytes()),
-            (
-                "sql/load.sql".into(),
-                load_sql(self.csv_compression).into_bytes(),
-            ),
+            file("sql/schema.sql", schema_sql()),
+            file("sql/load.sql", load_sql(self.csv_compression)),
         ]
     }
 }

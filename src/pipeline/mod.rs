@@ -15,15 +15,19 @@ use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use crate::dataset::Options;
+use crate::emit::compress::Compression;
+use crate::emit::format::EmitConfig;
 pub use crate::emit::format::Format;
 use crate::emit::manifest::{FileEntry, Manifest, ManifestOptions};
+use crate::emit::sandbox::credentials::Credentials;
+use crate::emit::sandbox::users::{self, UserTally};
 use crate::emit::tables::ParquetCompression;
-use crate::emit::users;
-use crate::emit::{BufferPool, Emitter, Part, WrittenFile, csv};
-use crate::sink::{Compression, Sink};
+use crate::emit::{BufferPool, Emitter, OutFile, Part};
+use crate::sink::{self, Queue, Sink};
 
 use output::{check_output_dir, temp_dir_for};
 use schedule::Plan;
@@ -129,8 +133,8 @@ pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
 }
 
 /// `--stdout`: the streams of `cfg.formats` (FHIR NDJSON: Patient, Coverage and
-/// ExplanationOfBenefit lines, chunk by chunk) written to standard output, uncompressed, with
-/// no files, manifest or temporary directory.
+/// ExplanationOfBenefit lines, chunk by chunk) written to standard output, compressed as
+/// `--compress` says, with no files, manifest or temporary directory.
 pub fn run_to_stdout(cfg: &RunConfig) -> Result<Summary, RunError> {
     use std::io::Write;
     let started = Instant::now();
@@ -138,8 +142,7 @@ pub fn run_to_stdout(cfg: &RunConfig) -> Result<Summary, RunError> {
     let buffers = BufferPool::default();
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
     let (mut claims, mut bytes) = (0u64, 0u64);
-    let nowhere = std::env::temp_dir();
-    plan.run(cfg, &nowhere, &buffers, |r| {
+    plan.run(cfg, &buffers, |r| {
         claims += r.claims;
         for b in r.parts.into_iter().filter_map(Part::into_bytes) {
             bytes += b.len() as u64;
@@ -160,95 +163,43 @@ pub fn run_to_stdout(cfg: &RunConfig) -> Result<Summary, RunError> {
     })
 }
 
+/// What the chunks of a run wrote: the manifest entries of its files, rows per stream, the
+/// users' claim tallies and the number of claims.
+struct Written {
+    entries: Vec<FileEntry>,
+    counts: BTreeMap<String, u64>,
+    tallies: Vec<UserTally>,
+    claims: u64,
+}
+
 fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     if cfg.formats.contains(&Format::Sql) && !cfg.formats.contains(&Format::Csv) {
         return Err(RunError(
             "--formats sql loads the CSV tables, so it needs csv too".into(),
         ));
     }
-    let mut emitters = vec![Box::new(csv::Credentials) as Box<dyn Emitter>];
+    let mut emitters = vec![Box::new(Credentials) as Box<dyn Emitter>];
     emitters.extend(format_emitters(cfg));
     let plan = Plan::new(cfg, emitters)?;
-    let (users, streams) = (plan.users.clone(), &plan.streams);
-    let mut sinks = streams
-        .iter()
-        .map(|s| Sink::open(dir, s, cfg.compress))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| RunError(format!("cannot write in {}: {e}", dir.display())))?;
-    let buffers = BufferPool::default();
-    let mut tallies = Vec::with_capacity((users.end - users.start) as usize);
-    let mut files: Vec<WrittenFile> = Vec::new();
-    let mut claims = 0u64;
-    plan.run(cfg, dir, &buffers, |r| {
-        for (sink, part) in sinks.iter_mut().zip(r.parts) {
-            sink.write(part, &buffers)
-                .map_err(|e| io_err("cannot write", &dir.join(sink.path()), e))?;
-        }
-        tallies.extend(r.tallies);
-        files.extend(r.files);
-        claims += r.claims;
-        Ok(())
-    })?;
-    let emitters = &plan.emitters;
+    let mut written = write_chunks(cfg, &plan, dir)?;
 
-    let mut entries: Vec<FileEntry> = Vec::new();
-    let mut counts = BTreeMap::new();
-    for (sink, stream) in sinks.into_iter().zip(streams) {
-        let path = dir.join(sink.path());
-        let e = sink
-            .finish()
-            .map_err(|e| io_err("cannot finish", &path, e))?;
-        counts.insert(stream.path.clone(), e.rows);
-        entries.push(e);
+    let mut whole = vec![OutFile {
+        path: users::FILE.to_string(),
+        bytes: users::render(&mut written.tallies),
+        rows: written.tallies.len() as u64,
+    }];
+    whole.extend(plan.emitters.iter().flat_map(|e| e.finish(&cfg.options)));
+    for f in whole {
+        written.entries.push(write_whole(dir, f)?);
     }
-    for f in files {
-        entries.push(FileEntry {
-            path: f.path,
-            bytes: f.bytes,
-            rows: f.rows,
-            sha256: f.sha256,
-        });
-    }
-    let mut whole: Vec<(String, Vec<u8>, u64)> = vec![(
-        users::FILE.to_string(),
-        users::render(&mut tallies),
-        tallies.len() as u64,
-    )];
-    for e in emitters {
-        whole.extend(e.finish(&cfg.options).into_iter().map(|(p, b)| (p, b, 0)));
-    }
-    for (path, bytes, rows) in whole {
-        let full = dir.join(&path);
-        if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_err("cannot create", parent, e))?;
-        }
-        fs::write(&full, &bytes).map_err(|e| io_err("cannot write", &full, e))?;
-        entries.push(FileEntry {
-            sha256: crate::emit::manifest::sha256_hex(&bytes),
-            path,
-            bytes: bytes.len() as u64,
-            rows,
-        });
-    }
+    let mut entries = written.entries;
     entries.sort_by(|a, b| a.path.cmp(&b.path));
 
     let manifest = Manifest {
         generator: "bbgen",
         version: env!("CARGO_PKG_VERSION"),
-        options: ManifestOptions {
-            seed: cfg.options.seed,
-            users: cfg.options.users,
-            offset: cfg.options.offset,
-            shard: cfg.shard.map(|s| format!("{}/{}", s.index + 1, s.count)),
-            end_date: cfg.options.end_date.to_string(),
-            start_date: cfg.options.start_date().to_string(),
-            claims_scale: cfg.options.claims_scale,
-            formats: cfg.formats.iter().map(|f| f.name().to_string()).collect(),
-            compress: cfg.compress.name().to_string(),
-            parquet_compression: cfg.parquet_compression.name().to_string(),
-            code_tables: cfg.code_tables.clone(),
-        },
-        counts,
+        options: manifest_options(cfg),
+        counts: written.counts,
         files: entries,
     };
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
@@ -256,15 +207,112 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     let path = dir.join("manifest.json");
     fs::write(&path, &json).map_err(|e| io_err("cannot write", &path, e))?;
     Ok(Summary {
-        users: users.end - users.start,
-        claims,
+        users: plan.users.end - plan.users.start,
+        claims: written.claims,
         files: manifest.files.len() + 1,
         bytes: manifest.files.iter().map(|f| f.bytes).sum::<u64>() + json.len() as u64,
         seconds: 0.0,
     })
 }
 
+/// Renders every chunk and writes it: parts appended to their streams' files, files rendered
+/// whole written as they come, all in chunk order, each file on its sink's own thread.
+fn write_chunks(cfg: &RunConfig, plan: &Plan, dir: &Path) -> Result<Written, RunError> {
+    let sinks = plan
+        .streams
+        .iter()
+        .map(|s| Sink::open(dir, s, cfg.compress))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| write_error(dir, e))?;
+    let buffers = BufferPool::default();
+    let users = plan.users.end - plan.users.start;
+    let mut tallies = Vec::with_capacity(users as usize);
+    let mut claims = 0u64;
+    std::thread::scope(|scope| {
+        let queues: Vec<_> = sinks
+            .into_iter()
+            .map(|s| sink::spawn_sink(scope, s, &buffers))
+            .collect();
+        let whole = Queue::spawn(scope, |rx: Receiver<OutFile>| {
+            rx.into_iter()
+                .map(|f| sink::write_whole(dir, f))
+                .collect::<io::Result<Vec<FileEntry>>>()
+        });
+        let stopped = |e: io::Error| RunError(e.to_string());
+        let ran = plan.run(cfg, &buffers, |r| {
+            for (q, part) in queues.iter().zip(r.parts) {
+                q.send(part).map_err(stopped)?;
+            }
+            for f in r.files {
+                whole.send(f).map_err(stopped)?;
+            }
+            tallies.extend(r.tallies);
+            claims += r.claims;
+            Ok(())
+        });
+        // Every queue is finished before any error is returned, so a file's own error wins
+        // over the "stopped" of the queue it closed.
+        let mut counts = BTreeMap::new();
+        let mut entries = Vec::new();
+        let mut failed = None;
+        for (q, stream) in queues.into_iter().zip(&plan.streams) {
+            match q.finish() {
+                Ok(e) => {
+                    counts.insert(stream.path.clone(), e.rows);
+                    entries.push(e);
+                }
+                Err(e) => drop(failed.get_or_insert(e)),
+            }
+        }
+        match whole.finish() {
+            Ok(files) => entries.extend(files),
+            Err(e) => drop(failed.get_or_insert(e)),
+        }
+        if let Some(e) = failed {
+            return Err(write_error(dir, e));
+        }
+        ran?;
+        Ok(Written {
+            entries,
+            counts,
+            tallies,
+            claims,
+        })
+    })
+}
+
+/// Writes a file rendered whole under `dir`.
+fn write_whole(dir: &Path, f: OutFile) -> Result<FileEntry, RunError> {
+    sink::write_whole(dir, f).map_err(|e| write_error(dir, e))
+}
+
+/// An output error (it names the file) in the output directory.
+fn write_error(dir: &Path, e: io::Error) -> RunError {
+    RunError(format!("cannot write in {}: {e}", dir.display()))
+}
+
+/// The run's options, as the manifest records them.
+fn manifest_options(cfg: &RunConfig) -> ManifestOptions {
+    ManifestOptions {
+        seed: cfg.options.seed,
+        users: cfg.options.users,
+        offset: cfg.options.offset,
+        shard: cfg.shard.map(|s| format!("{}/{}", s.index + 1, s.count)),
+        end_date: cfg.options.end_date.to_string(),
+        start_date: cfg.options.start_date().to_string(),
+        claims_scale: cfg.options.claims_scale,
+        formats: cfg.formats.iter().map(|f| f.name().to_string()).collect(),
+        compress: cfg.compress.name().to_string(),
+        parquet_compression: cfg.parquet_compression.name().to_string(),
+        code_tables: cfg.code_tables.clone(),
+    }
+}
+
 /// The emitters of the run's formats, in the order their streams are opened.
 fn format_emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
-    crate::emit::format::emitters(&cfg.formats, cfg.compress, cfg.parquet_compression)
+    let config = EmitConfig {
+        compress: cfg.compress,
+        parquet_compression: cfg.parquet_compression,
+    };
+    crate::emit::format::emitters(&cfg.formats, &config)
 }

@@ -4,14 +4,13 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::ops::Range;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::dataset::{BLOCK, Dataset};
-use crate::emit::users::UserTally;
-use crate::emit::{BufferPool, Chunk, Emitter, Part, RenderContext, Stream, WrittenFile};
-use crate::sink::{Compression, Sink};
+use crate::emit::compress::Compression;
+use crate::emit::sandbox::users::UserTally;
+use crate::emit::{BufferPool, Chunk, Emitter, Out, OutFile, Part, RenderContext, Stream};
 
 use super::{RunConfig, RunError};
 
@@ -21,14 +20,13 @@ const WINDOW_PER_THREAD: u64 = 2;
 /// A rendered chunk on its way to the writer.
 pub(super) struct Rendered {
     pub(super) parts: Vec<Part>,
-    pub(super) files: Vec<WrittenFile>,
+    pub(super) files: Vec<OutFile>,
     pub(super) tallies: Vec<UserTally>,
     pub(super) claims: u64,
 }
 
-/// What the run needs before its chunks: the thread pool, the dataset, its chunks and emitters.
+/// What the run needs before its chunks: the dataset, its chunks and emitters.
 pub(super) struct Plan {
-    pub(super) pool: rayon::ThreadPool,
     pub(super) ds: Dataset,
     pub(super) users: Range<u64>,
     pub(super) chunks: Vec<Range<u64>>,
@@ -51,7 +49,6 @@ impl Plan {
         };
         let streams = emitters.iter().flat_map(|e| e.streams()).collect();
         Ok(Plan {
-            pool,
             ds,
             chunks: chunk_ranges(users.clone()),
             users,
@@ -61,12 +58,11 @@ impl Plan {
     }
 
     /// Renders every chunk on `cfg.threads` workers and hands them to `consume` in chunk
-    /// order, on the calling thread (inside the pool, so work a consumer spreads over threads
-    /// stays within `--threads`). At most a window of chunks is rendered ahead of `consume`.
+    /// order, on the calling thread. At most a window of chunks is rendered ahead of
+    /// `consume`.
     pub(super) fn run(
         &self,
         cfg: &RunConfig,
-        dir: &Path,
         buffers: &BufferPool,
         mut consume: impl FnMut(Rendered) -> Result<(), RunError> + Send,
     ) -> Result<(), RunError> {
@@ -78,7 +74,6 @@ impl Plan {
         let window = WINDOW_PER_THREAD * cfg.threads as u64;
         let ctx = RenderContext {
             options: &cfg.options,
-            dir,
             buffers,
             codes: &cfg.codes,
         };
@@ -133,7 +128,7 @@ impl Plan {
                 pending.insert(c, r);
                 while let Some(r) = pending.remove(&expect) {
                     let n = r.tallies.len() as u64;
-                    if let Err(e) = self.pool.install(|| consume(r)) {
+                    if let Err(e) = consume(r) {
                         return fail(e);
                     }
                     bar.inc(n);
@@ -178,13 +173,12 @@ fn render_chunk(
     let chunk = Chunk {
         entries: ds.chunk(users),
     };
-    let mut parts = Vec::new();
-    let mut files = Vec::new();
+    let mut out = Out::default();
     for e in emitters {
-        e.render(ctx, &chunk, &mut parts, &mut files)?;
+        e.render(ctx, &chunk, &mut out);
     }
-    for (part, stream) in parts.iter_mut().zip(streams) {
-        Sink::prepare(part, stream, compress, ctx.buffers)?;
+    for (part, stream) in out.parts.iter_mut().zip(streams) {
+        crate::sink::prepare(part, stream, compress, ctx.buffers)?;
     }
     let tallies = chunk
         .entries
@@ -193,8 +187,8 @@ fn render_chunk(
         .collect();
     let claims = chunk.entries.iter().map(|(_, c)| c.len() as u64).sum();
     Ok(Rendered {
-        parts,
-        files,
+        parts: out.parts,
+        files: out.files,
         tallies,
         claims,
     })
