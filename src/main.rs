@@ -99,7 +99,7 @@ fn say_interrupted(signal: i32, args: &GenerateArgs) {
         "the output on standard output is incomplete".to_string()
     } else {
         format!(
-            "its temporary data was removed and {} was left as it was",
+            "its temporary data was removed; nothing was written to {}",
             args.out.display()
         )
     };

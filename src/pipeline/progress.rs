@@ -65,15 +65,17 @@ impl Progress {
         let bar = if visible(enabled) {
             let bar = ProgressBar::with_draw_target(Some(users), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {msg}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {prefix}\n  {wide_msg}",
+                )
+                .expect("valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(250));
             bar
         } else {
             ProgressBar::hidden()
         };
-        Progress {
+        let progress = Progress {
             bar,
             users,
             done: 0,
@@ -81,7 +83,9 @@ impl Progress {
             bytes: 0,
             started: Instant::now(),
             out: out.display().to_string(),
-        }
+        };
+        progress.redraw();
+        progress
     }
 
     /// Counts a written chunk and redraws the message.
@@ -90,12 +94,19 @@ impl Progress {
         self.claims += step.claims;
         self.bytes += step.bytes;
         self.bar.set_position(self.done);
+        self.redraw();
+    }
+
+    fn redraw(&self) {
         if !self.bar.is_hidden() {
-            self.bar.set_message(self.message());
+            let (counts, volume) = self.lines();
+            self.bar.set_prefix(counts);
+            self.bar.set_message(volume);
         }
     }
 
-    fn message(&self) -> String {
+    /// The first line's counts and ETA, and the second line's volume, speed and destination.
+    fn lines(&self) -> (String, String) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let eta = if self.done == 0 || secs < 2.0 {
             "ETA …".to_string()
@@ -103,15 +114,19 @@ impl Progress {
             let left = (self.users - self.done) as f64 * secs / self.done as f64;
             format!("ETA {}", units::duration(left.round() as u64))
         };
-        format!(
-            "{}/{} users · {} · {} · {}/s · {eta} → {}",
+        let counts = format!(
+            "{}/{} users · {eta}",
             units::thousands(self.done),
-            units::thousands(self.users),
+            units::thousands(self.users)
+        );
+        let volume = format!(
+            "{} · {} at {}/s → {}",
             units::count(self.claims, "claim", "claims"),
             units::bytes(self.bytes),
             units::bytes((self.bytes as f64 / secs) as u64),
             self.out
-        )
+        );
+        (counts, volume)
     }
 
     /// Removes the bar from the screen (also on failure and interruption).
