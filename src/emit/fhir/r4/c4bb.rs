@@ -1,42 +1,13 @@
-//! What each claim type maps to FHIR, as data: the columns that become extensions,
-//! supporting information, adjudications, totals and benefit balances, with the Blue Button
-//! variable ids (`https://bluebutton.cms.gov/resources/variables/<var>`) and the CCW labels
-//! the API writes beside them. One builder in [`super::eob`] reads these lists for all eight
-//! claim types.
+//! The R4 arrangement of each claim type (CARIN C4BB): its profile, EOB and claim type codes,
+//! the Coverage it is paid under, the columns that become extensions, supporting information,
+//! adjudications, totals and benefit balances (with their C4BB categories), and the rules that
+//! differ by type: where the care team, the provider and the facility come from. One builder
+//! in [`super::eob`] reads these for all eight claim types.
 
+use crate::emit::fhir::elements::{Adj, Cat};
+use crate::emit::fhir::vars::*;
 use crate::model::ClaimType;
 use crate::schema::Col;
-
-/// The Blue Button variables base URL.
-pub const VARS: &str = "https://bluebutton.cms.gov/resources/variables/";
-
-/// How a column becomes an extension value.
-#[derive(Clone, Copy, Debug)]
-pub enum ExtKind {
-    /// `valueCoding` with the variable as system.
-    Coding,
-    /// `valueIdentifier` with the variable as system.
-    Identifier,
-    /// `valueMoney` (USD).
-    Money,
-    /// `valueDate`.
-    Date,
-    /// `valueQuantity`.
-    Quantity,
-    /// `valueQuantity` coded by the unit variable named.
-    QuantityCoded(Col, &'static str),
-}
-
-/// A column written as an extension.
-#[derive(Clone, Copy, Debug)]
-pub struct Ext {
-    /// The column.
-    pub col: Col,
-    /// The Blue Button variable id.
-    pub var: &'static str,
-    /// The value type.
-    pub kind: ExtKind,
-}
 
 /// The value of a supporting-information entry.
 #[derive(Clone, Copy, Debug)]
@@ -70,52 +41,6 @@ pub struct Info {
     pub value: InfoValue,
 }
 
-/// An adjudication category coding.
-#[derive(Clone, Copy, Debug)]
-pub struct Cat {
-    /// Code system.
-    pub system: &'static str,
-    /// Code.
-    pub code: &'static str,
-    /// Display.
-    pub display: &'static str,
-}
-
-/// An amount column written as an adjudication (or total).
-#[derive(Clone, Copy, Debug)]
-pub struct Adj {
-    /// The column.
-    pub col: Col,
-    /// The C4BB / HL7 adjudication category.
-    pub category: Cat,
-    /// The Blue Button adjudication variable ("" for none).
-    pub var: &'static str,
-    /// Its CCW label.
-    pub label: &'static str,
-}
-
-/// Whether a benefit balance is money or a count.
-#[derive(Clone, Copy, Debug)]
-pub enum BalanceKind {
-    /// `usedMoney`.
-    Money,
-    /// `usedUnsignedInt`.
-    UnsignedInt,
-}
-
-/// A column written as a `benefitBalance.financial` entry.
-#[derive(Clone, Copy, Debug)]
-pub struct Balance {
-    /// The column.
-    pub col: Col,
-    /// The Blue Button variable id.
-    pub var: &'static str,
-    /// Its CCW label.
-    pub label: &'static str,
-    /// Money or count.
-    pub kind: BalanceKind,
-}
-
 /// Everything type-specific about one claim type's ExplanationOfBenefit.
 pub struct TypeSpec {
     /// The claim type.
@@ -142,6 +67,8 @@ pub struct TypeSpec {
     pub total: &'static [Adj],
     /// Benefit balance entries.
     pub balance: &'static [Balance],
+    /// The rules that differ by type: ids, care team, provider, facility, lines.
+    pub rules: &'static Rules,
 }
 
 /// The spec of a claim type.
@@ -160,7 +87,8 @@ pub fn spec(t: ClaimType) -> &'static TypeSpec {
 
 macro_rules! type_spec {
     ($name:ident, $kind:ident, $profile:literal, $eob:literal, $ct:expr, $sub:expr, $part:literal,
-     $ext:ident, $info:ident, $iext:ident, $iadj:ident, $total:ident, $bal:ident) => {
+     $ext:ident, $info:ident, $iext:ident, $iadj:ident, $total:ident, $bal:ident,
+     $rules:ident) => {
         /// The spec of this claim type.
         pub static $name: TypeSpec = TypeSpec {
             kind: ClaimType::$kind,
@@ -178,9 +106,237 @@ macro_rules! type_spec {
             item_adj: $iadj,
             total: $total,
             balance: $bal,
+            rules: &$rules,
         };
     };
 }
+
+/// The shape of a claim type's RIF record, which decides the shape of its EOB: professional
+/// claims (carrier, DME) have lines with lab results and line diagnoses, institutional claims
+/// revenue-center lines and a contained billing Organization, Part D events no lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Carrier and DME.
+    Professional,
+    /// Inpatient, outpatient, HHA, hospice, SNF.
+    Institutional,
+    /// Part D events.
+    Pharmacy,
+}
+
+/// Care team roles: (code, display, system); a role is an index into this list.
+pub const ROLES: [(&str, &str, &str); 7] = [
+    ("referring", "Referring", C4BB_ROLE),
+    ("attending", "Attending", C4BB_ROLE),
+    ("operating", "Operating", C4BB_ROLE),
+    ("otheroperating", "Other Operating", C4BB_ROLE),
+    ("performing", "Performing provider", C4BB_ROLE),
+    (
+        "primary",
+        "Primary provider",
+        "http://terminology.hl7.org/CodeSystem/claimcareteamrole",
+    ),
+    ("prescribing", "Prescribing provider", C4BB_ROLE),
+];
+const C4BB_ROLE: &str = "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBClaimCareTeamRole";
+const REFERRING: usize = 0;
+const ATTENDING: usize = 1;
+const OPERATING: usize = 2;
+const OTHER_OPERATING: usize = 3;
+/// The role of a line's performing provider.
+pub const PERFORMING: usize = 4;
+/// The role of a line's primary provider (its organization).
+pub const PRIMARY: usize = 5;
+const PRESCRIBING: usize = 6;
+
+/// A header column that names a care team member.
+#[derive(Clone, Copy, Debug)]
+pub struct CareCol {
+    /// The column.
+    pub col: Col,
+    /// Its role (an index into [`ROLES`]).
+    pub role: usize,
+    /// Whether it holds a UPIN rather than an NPI.
+    pub upin: bool,
+}
+
+/// Where a claim's lines name their providers.
+#[derive(Clone, Copy, Debug)]
+pub struct LineCare {
+    /// The performing provider's NPI.
+    pub npi: Col,
+    /// The performing provider's UPIN, used when the NPI is empty.
+    pub upin: Option<Col>,
+    /// The primary provider (the line's organization).
+    pub primary: Option<Col>,
+    /// Extensions of a performing member, from the first line that names it.
+    pub ext: &'static [Ext],
+}
+
+/// Where the (required) `provider` comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Provider {
+    /// A header billing NPI, with its Blue Button variable as system.
+    BillingNpi(Col, &'static str),
+    /// The first line NPI, as a Practitioner.
+    FirstLineNpi(Col),
+    /// A header NPI.
+    Npi(Col),
+    /// The contained billing Organization, when the claim names one.
+    Organization,
+}
+
+/// What differs between claim types besides the lists of columns.
+#[derive(Debug)]
+pub struct Rules {
+    /// The record's shape.
+    pub shape: Shape,
+    /// The id column and its Blue Button variable.
+    pub id: (Col, &'static str),
+    /// The columns of `billablePeriod` (start, end).
+    pub period: (Col, Col),
+    /// `billablePeriod` extensions.
+    pub period_ext: &'static [Ext],
+    /// Care team members named on the header, in order.
+    pub care: &'static [CareCol],
+    /// Care team members named on the lines (none for Part D).
+    pub line_care: Option<LineCare>,
+    /// Where `provider` comes from.
+    pub provider: Provider,
+    /// `facility` extensions.
+    pub facility_ext: &'static [Ext],
+    /// The facility's NPI.
+    pub facility_npi: Option<Col>,
+    /// `insurance.coverage` extensions.
+    pub coverage_ext: &'static [Ext],
+    /// Whether the numbered (`ICD_DGNS_CD<n>`) diagnoses are typed `secondary` rather than
+    /// `other`.
+    pub other_dx_secondary: bool,
+    /// Whether a line's HCPCS code is also written with the `hcpcs_cd` variable as system.
+    pub hcpcs_var: bool,
+}
+
+const fn care(col: Col, role: usize, upin: bool) -> CareCol {
+    CareCol { col, role, upin }
+}
+
+const PROFESSIONAL_CARE: &[CareCol] = &[
+    care(Col::RFR_PHYSN_NPI, REFERRING, false),
+    care(Col::RFR_PHYSN_UPIN, REFERRING, true),
+];
+const INSTITUTIONAL_CARE: &[CareCol] = &[
+    care(Col::AT_PHYSN_NPI, ATTENDING, false),
+    care(Col::OP_PHYSN_NPI, OPERATING, false),
+    care(Col::OT_PHYSN_NPI, OTHER_OPERATING, false),
+    care(Col::AT_PHYSN_UPIN, ATTENDING, true),
+    care(Col::OP_PHYSN_UPIN, OPERATING, true),
+    care(Col::OT_PHYSN_UPIN, OTHER_OPERATING, true),
+];
+const EXT_PRTCPTNG_IND_CD: Ext = Ext::coding(Col::PRTCPTNG_IND_CD, "prtcptng_ind_cd");
+const CLAIM_PERIOD: (Col, Col) = (Col::CLM_FROM_DT, Col::CLM_THRU_DT);
+const CLAIM_ID: (Col, &str) = (Col::CLM_ID, "clm_id");
+
+const PROFESSIONAL_RULES: Rules = Rules {
+    shape: Shape::Professional,
+    id: CLAIM_ID,
+    period: CLAIM_PERIOD,
+    period_ext: &[],
+    care: PROFESSIONAL_CARE,
+    line_care: None,
+    provider: Provider::Organization,
+    facility_ext: &[],
+    facility_npi: None,
+    coverage_ext: &[],
+    other_dx_secondary: true,
+    hcpcs_var: false,
+};
+
+/// Carrier claims.
+pub static CARRIER_RULES: Rules = Rules {
+    line_care: Some(LineCare {
+        npi: Col::PRF_PHYSN_NPI,
+        upin: Some(Col::PRF_PHYSN_UPIN),
+        primary: Some(Col::ORG_NPI_NUM),
+        ext: &[
+            Ext::coding(Col::CARR_LINE_PRVDR_TYPE_CD, "carr_line_prvdr_type_cd"),
+            EXT_PRTCPTNG_IND_CD,
+        ],
+    }),
+    provider: Provider::BillingNpi(Col::CARR_CLM_BLG_NPI_NUM, "carr_clm_blg_npi_num"),
+    ..PROFESSIONAL_RULES
+};
+
+/// DME claims.
+pub static DME_RULES: Rules = Rules {
+    line_care: Some(LineCare {
+        npi: Col::PRVDR_NPI,
+        upin: None,
+        primary: None,
+        ext: &[EXT_PRTCPTNG_IND_CD],
+    }),
+    provider: Provider::FirstLineNpi(Col::PRVDR_NPI),
+    ..PROFESSIONAL_RULES
+};
+
+/// Outpatient, hospice and SNF claims.
+pub static INSTITUTIONAL_RULES: Rules = Rules {
+    shape: Shape::Institutional,
+    id: CLAIM_ID,
+    period: CLAIM_PERIOD,
+    period_ext: &[Ext::coding(Col::CLAIM_QUERY_CODE, "claim_query_cd")],
+    care: INSTITUTIONAL_CARE,
+    line_care: Some(LineCare {
+        npi: Col::RNDRNG_PHYSN_NPI,
+        upin: Some(Col::RNDRNG_PHYSN_UPIN),
+        primary: None,
+        ext: &[],
+    }),
+    provider: Provider::Organization,
+    facility_ext: &[Ext::coding(Col::CLM_FAC_TYPE_CD, "clm_fac_type_cd")],
+    facility_npi: None,
+    coverage_ext: &[],
+    other_dx_secondary: false,
+    hcpcs_var: false,
+};
+
+/// Inpatient claims: HCPCS codes also under the `hcpcs_cd` variable.
+pub static INPATIENT_RULES: Rules = Rules {
+    hcpcs_var: true,
+    ..INSTITUTIONAL_RULES
+};
+
+/// HHA claims: numbered diagnoses are secondary, as on professional claims.
+pub static HHA_RULES: Rules = Rules {
+    other_dx_secondary: true,
+    ..INSTITUTIONAL_RULES
+};
+
+/// Part D events.
+pub static PDE_RULES: Rules = Rules {
+    shape: Shape::Pharmacy,
+    id: (Col::PDE_ID, "pde_id"),
+    period: (Col::SRVC_DT, Col::SRVC_DT),
+    period_ext: &[],
+    care: &[care(Col::PRSCRBR_ID, PRESCRIBING, false)],
+    line_care: None,
+    provider: Provider::Npi(Col::SRVC_PRVDR_ID),
+    facility_ext: &[Ext::coding(Col::PHRMCY_SRVC_TYPE_CD, "phrmcy_srvc_type_cd")],
+    facility_npi: Some(Col::SRVC_PRVDR_ID),
+    coverage_ext: &[
+        Ext {
+            col: Col::PLAN_CNTRCT_REC_ID,
+            var: "plan_cntrct_rec_id",
+            kind: ExtKind::Identifier,
+        },
+        Ext {
+            col: Col::PLAN_PBP_REC_NUM,
+            var: "plan_pbp_rec_num",
+            kind: ExtKind::Identifier,
+        },
+    ],
+    other_dx_secondary: true,
+    hcpcs_var: false,
+};
 
 const INSTITUTIONAL: (&str, &str) = ("institutional", "Institutional");
 
@@ -197,7 +353,8 @@ type_spec!(
     CARRIER_ITEM_EXT,
     CARRIER_ITEM_ADJ,
     CARRIER_TOTAL,
-    CARRIER_BALANCE
+    CARRIER_BALANCE,
+    CARRIER_RULES
 );
 // As the API serves them: DME claims carry the institutional profile and claim type and
 // point at Part A; HHA claims the professional ones with an inpatient subtype.
@@ -214,7 +371,8 @@ type_spec!(
     DME_ITEM_EXT,
     DME_ITEM_ADJ,
     DME_TOTAL,
-    DME_BALANCE
+    DME_BALANCE,
+    DME_RULES
 );
 type_spec!(
     INPATIENT,
@@ -229,7 +387,8 @@ type_spec!(
     INPATIENT_ITEM_EXT,
     INPATIENT_ITEM_ADJ,
     INPATIENT_TOTAL,
-    INPATIENT_BALANCE
+    INPATIENT_BALANCE,
+    INPATIENT_RULES
 );
 type_spec!(
     SNF,
@@ -244,7 +403,8 @@ type_spec!(
     SNF_ITEM_EXT,
     SNF_ITEM_ADJ,
     SNF_TOTAL,
-    SNF_BALANCE
+    SNF_BALANCE,
+    INSTITUTIONAL_RULES
 );
 type_spec!(
     OUTPATIENT,
@@ -259,7 +419,8 @@ type_spec!(
     OUTPATIENT_ITEM_EXT,
     OUTPATIENT_ITEM_ADJ,
     OUTPATIENT_TOTAL,
-    OUTPATIENT_BALANCE
+    OUTPATIENT_BALANCE,
+    INSTITUTIONAL_RULES
 );
 type_spec!(
     HHA,
@@ -274,7 +435,8 @@ type_spec!(
     HHA_ITEM_EXT,
     HHA_ITEM_ADJ,
     HHA_TOTAL,
-    HHA_BALANCE
+    HHA_BALANCE,
+    HHA_RULES
 );
 type_spec!(
     HOSPICE,
@@ -289,7 +451,8 @@ type_spec!(
     HOSPICE_ITEM_EXT,
     HOSPICE_ITEM_ADJ,
     HOSPICE_TOTAL,
-    HOSPICE_BALANCE
+    HOSPICE_BALANCE,
+    INSTITUTIONAL_RULES
 );
 type_spec!(
     PDE,
@@ -304,7 +467,8 @@ type_spec!(
     PDE_ITEM_EXT,
     PDE_ITEM_ADJ,
     PDE_TOTAL,
-    PDE_BALANCE
+    PDE_BALANCE,
+    PDE_RULES
 );
 
 /// Claim-level extensions of carrier claims.
@@ -326,16 +490,8 @@ pub static CARRIER_ITEM_EXT: &[Ext] = &[
         var: "carr_line_mtus_cnt",
         kind: ExtKind::Quantity,
     },
-    Ext {
-        col: Col::CARR_LINE_MTUS_CNT,
-        var: "carr_line_mtus_cnt",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::CARR_LINE_MTUS_CD,
-        var: "carr_line_mtus_cd",
-        kind: ExtKind::Coding,
-    },
+    Ext::coding(Col::CARR_LINE_MTUS_CNT, "carr_line_mtus_cnt"),
+    Ext::coding(Col::CARR_LINE_MTUS_CD, "carr_line_mtus_cd"),
     EXT_BETOS_CD,
     EXT_LINE_BENE_PRMRY_PYR_CD,
     EXT_LINE_PRCSG_IND_CD,
@@ -593,16 +749,8 @@ pub static OUTPATIENT_BALANCE: &[Balance] = &[
     BALANCE_PRPAYAMT,
 ];
 
-/// Claim-level extensions of dme claims.
-pub static DME_EXT: &[Ext] = &[
-    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
-    EXT_CARR_NUM,
-    EXT_CARR_CLM_CNTL_NUM,
-    EXT_CARR_CLM_PMT_DNL_CD,
-    EXT_ASGMNTCD,
-    EXT_CLM_CLNCL_TRIL_NUM,
-    EXT_CARR_CLM_ENTRY_CD,
-];
+/// Claim-level extensions of dme claims: those of carrier claims.
+pub static DME_EXT: &[Ext] = CARRIER_EXT;
 /// Supporting information of dme claims.
 pub static DME_INFO: &[Info] = &[INFO_NCH_WKLY_PROC_DT];
 /// Line-level extensions of dme claims.
@@ -622,16 +770,8 @@ pub static DME_ITEM_EXT: &[Ext] = &[
         var: "dmerc_line_mtus_cnt",
         kind: ExtKind::QuantityCoded(Col::DMERC_LINE_MTUS_CD, "dmerc_line_mtus_cd"),
     },
-    Ext {
-        col: Col::DMERC_LINE_PRCNG_STATE_CD,
-        var: "dmerc_line_prcng_state_cd",
-        kind: ExtKind::Coding,
-    },
-    Ext {
-        col: Col::DMERC_LINE_SUPPLR_TYPE_CD,
-        var: "dmerc_line_supplr_type_cd",
-        kind: ExtKind::Coding,
-    },
+    Ext::coding(Col::DMERC_LINE_PRCNG_STATE_CD, "dmerc_line_prcng_state_cd"),
+    Ext::coding(Col::DMERC_LINE_SUPPLR_TYPE_CD, "dmerc_line_supplr_type_cd"),
     EXT_BETOS_CD,
     EXT_LINE_BENE_PRMRY_PYR_CD,
     EXT_LINE_PRCSG_IND_CD,
@@ -672,24 +812,11 @@ pub static DME_ITEM_ADJ: &[Adj] = &[
 ];
 /// Claim totals of dme claims.
 pub static DME_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT];
-/// Benefit balance of dme claims.
-pub static DME_BALANCE: &[Balance] = &[
-    BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT,
-    BALANCE_NCH_CLM_PRVDR_PMT_AMT,
-    BALANCE_NCH_CLM_BENE_PMT_AMT,
-    BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT,
-    BALANCE_NCH_CARR_CLM_ALOWD_AMT,
-];
+/// Benefit balance of dme claims: that of carrier claims.
+pub static DME_BALANCE: &[Balance] = CARRIER_BALANCE;
 
-/// Claim-level extensions of hha claims.
-pub static HHA_EXT: &[Ext] = &[
-    EXT_NCH_NEAR_LINE_REC_IDENT_CD,
-    EXT_FI_DOC_CLM_CNTL_NUM,
-    EXT_FI_CLM_PROC_DT,
-    EXT_CLM_MDCR_NON_PMT_RSN_CD,
-    EXT_CLM_SRVC_CLSFCTN_TYPE_CD,
-    EXT_FI_NUM,
-];
+/// Claim-level extensions of hha claims: those of outpatient claims.
+pub static HHA_EXT: &[Ext] = OUTPATIENT_EXT;
 /// Supporting information of hha claims.
 pub static HHA_INFO: &[Info] = &[
     INFO_NCH_WKLY_PROC_DT,
@@ -827,12 +954,8 @@ pub static SNF_INFO: &[Info] = &[
 ];
 /// Line-level extensions of snf claims.
 pub static SNF_ITEM_EXT: &[Ext] = &[EXT_REV_CNTR_UNIT_CNT];
-/// Line adjudication amounts of snf claims.
-pub static SNF_ITEM_ADJ: &[Adj] = &[
-    ADJ_REV_CNTR_RATE_AMT,
-    ADJ_REV_CNTR_TOT_CHRG_AMT,
-    ADJ_REV_CNTR_NCVRD_CHRG_AMT,
-];
+/// Line adjudication amounts of snf claims: those of inpatient claims.
+pub static SNF_ITEM_ADJ: &[Adj] = INPATIENT_ITEM_ADJ;
 /// Claim totals of snf claims.
 pub static SNF_TOTAL: &[Adj] = &[ADJ_CLM_TOT_CHRG_AMT_2];
 /// Benefit balance of snf claims.
@@ -1236,222 +1359,6 @@ const ADJ_REV_CNTR_TOT_CHRG_AMT: Adj = Adj {
     },
     var: "rev_cntr_tot_chrg_amt",
     label: "Revenue Center Total Charge Amount",
-};
-const BALANCE_BENE_TOT_COINSRNC_DAYS_CNT: Balance = Balance {
-    col: Col::BENE_TOT_COINSRNC_DAYS_CNT,
-    var: "bene_tot_coinsrnc_days_cnt",
-    label: "Beneficiary Total Coinsurance Days Count",
-    kind: BalanceKind::UnsignedInt,
-};
-const BALANCE_CARR_CLM_CASH_DDCTBL_APLD_AMT: Balance = Balance {
-    col: Col::CARR_CLM_CASH_DDCTBL_APLD_AMT,
-    var: "carr_clm_cash_ddctbl_apld_amt",
-    label: "Carrier Claim Cash Deductible Applied Amount (sum of all line-level deductible amounts)",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_NON_UTLZTN_DAYS_CNT: Balance = Balance {
-    col: Col::CLM_NON_UTLZTN_DAYS_CNT,
-    var: "clm_non_utlztn_days_cnt",
-    label: "Claim Medicare Non Utilization Days Count",
-    kind: BalanceKind::UnsignedInt,
-};
-const BALANCE_CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT: Balance = Balance {
-    col: Col::CLM_PPS_CPTL_DSPRPRTNT_SHR_AMT,
-    var: "clm_pps_cptl_dsprprtnt_shr_amt",
-    label: "Claim PPS Capital Disproportionate Share Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_PPS_CPTL_EXCPTN_AMT: Balance = Balance {
-    col: Col::CLM_PPS_CPTL_EXCPTN_AMT,
-    var: "clm_pps_cptl_excptn_amt",
-    label: "Claim PPS Capital Exception Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_PPS_CPTL_FSP_AMT: Balance = Balance {
-    col: Col::CLM_PPS_CPTL_FSP_AMT,
-    var: "clm_pps_cptl_fsp_amt",
-    label: "Claim PPS Capital Federal Specific Portion (FSP) Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_PPS_CPTL_IME_AMT: Balance = Balance {
-    col: Col::CLM_PPS_CPTL_IME_AMT,
-    var: "clm_pps_cptl_ime_amt",
-    label: "Claim PPS Capital Indirect Medical Education (IME) Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_PPS_CPTL_OUTLIER_AMT: Balance = Balance {
-    col: Col::CLM_PPS_CPTL_OUTLIER_AMT,
-    var: "clm_pps_cptl_outlier_amt",
-    label: "Claim PPS Capital Outlier Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT: Balance = Balance {
-    col: Col::CLM_PPS_OLD_CPTL_HLD_HRMLS_AMT,
-    var: "clm_pps_old_cptl_hld_hrmls_amt",
-    label: "Claim PPS Old Capital Hold Harmless Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_CLM_UTLZTN_DAY_CNT: Balance = Balance {
-    col: Col::CLM_UTLZTN_DAY_CNT,
-    var: "clm_utlztn_day_cnt",
-    label: "Claim Medicare Utilization Day Count",
-    kind: BalanceKind::UnsignedInt,
-};
-const BALANCE_NCH_BENE_BLOOD_DDCTBL_LBLTY_AM: Balance = Balance {
-    col: Col::NCH_BENE_BLOOD_DDCTBL_LBLTY_AM,
-    var: "nch_bene_blood_ddctbl_lblty_am",
-    label: "NCH Beneficiary Blood Deductible Liability Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_BENE_IP_DDCTBL_AMT: Balance = Balance {
-    col: Col::NCH_BENE_IP_DDCTBL_AMT,
-    var: "nch_bene_ip_ddctbl_amt",
-    label: "NCH Beneficiary Inpatient (or other Part A) Deductible Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_BENE_PTA_COINSRNC_LBLTY_AMT: Balance = Balance {
-    col: Col::NCH_BENE_PTA_COINSRNC_LBLTY_AM,
-    var: "nch_bene_pta_coinsrnc_lblty_amt",
-    label: "NCH Beneficiary Part A Coinsurance Liability Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_CARR_CLM_ALOWD_AMT: Balance = Balance {
-    col: Col::NCH_CARR_CLM_ALOWD_AMT,
-    var: "nch_carr_clm_alowd_amt",
-    label: "NCH Carrier Claim Allowed Charge Amount (sum of all line-level allowed charges)",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_CARR_CLM_SBMTD_CHRG_AMT: Balance = Balance {
-    col: Col::NCH_CARR_CLM_SBMTD_CHRG_AMT,
-    var: "nch_carr_clm_sbmtd_chrg_amt",
-    label: "NCH Carrier Claim Submitted Charge Amount (sum of all line-level submitted charges)",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_CLM_BENE_PMT_AMT: Balance = Balance {
-    col: Col::NCH_CLM_BENE_PMT_AMT,
-    var: "nch_clm_bene_pmt_amt",
-    label: "NCH Claim Payment Amount to Beneficiary",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_CLM_PRVDR_PMT_AMT: Balance = Balance {
-    col: Col::NCH_CLM_PRVDR_PMT_AMT,
-    var: "nch_clm_prvdr_pmt_amt",
-    label: "NCH Claim Provider Payment Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_IP_NCVRD_CHRG_AMT: Balance = Balance {
-    col: Col::NCH_IP_NCVRD_CHRG_AMT,
-    var: "nch_ip_ncvrd_chrg_amt",
-    label: "NCH Inpatient(or other Part A) Non-covered Charge Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_IP_TOT_DDCTN_AMT: Balance = Balance {
-    col: Col::NCH_IP_TOT_DDCTN_AMT,
-    var: "nch_ip_tot_ddctn_amt",
-    label: "NCH Inpatient (or other Part A) Total Deductible/Coinsurance Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_PRPAYAMT: Balance = Balance {
-    col: Col::NCH_PRMRY_PYR_CLM_PD_AMT,
-    var: "prpayamt",
-    label: "NCH Primary Payer (if not Medicare) Claim Paid Amount",
-    kind: BalanceKind::Money,
-};
-const BALANCE_NCH_PROFNL_CMPNT_CHRG_AMT: Balance = Balance {
-    col: Col::NCH_PROFNL_CMPNT_CHRG_AMT,
-    var: "nch_profnl_cmpnt_chrg_amt",
-    label: "Professional Component Charge Amount",
-    kind: BalanceKind::Money,
-};
-const EXT_BETOS_CD: Ext = Ext {
-    col: Col::BETOS_CD,
-    var: "betos_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_CARR_CLM_CNTL_NUM: Ext = Ext {
-    col: Col::CARR_CLM_CNTL_NUM,
-    var: "carr_clm_cntl_num",
-    kind: ExtKind::Identifier,
-};
-const EXT_CARR_CLM_ENTRY_CD: Ext = Ext {
-    col: Col::CARR_CLM_ENTRY_CD,
-    var: "carr_clm_entry_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_CARR_CLM_PMT_DNL_CD: Ext = Ext {
-    col: Col::CARR_CLM_PMT_DNL_CD,
-    var: "carr_clm_pmt_dnl_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_ASGMNTCD: Ext = Ext {
-    col: Col::CARR_CLM_PRVDR_ASGNMT_IND_SW,
-    var: "asgmntcd",
-    kind: ExtKind::Coding,
-};
-const EXT_CARR_NUM: Ext = Ext {
-    col: Col::CARR_NUM,
-    var: "carr_num",
-    kind: ExtKind::Identifier,
-};
-const EXT_CLM_CLNCL_TRIL_NUM: Ext = Ext {
-    col: Col::CLM_CLNCL_TRIL_NUM,
-    var: "clm_clncl_tril_num",
-    kind: ExtKind::Identifier,
-};
-const EXT_CLM_MDCR_NON_PMT_RSN_CD: Ext = Ext {
-    col: Col::CLM_MDCR_NON_PMT_RSN_CD,
-    var: "clm_mdcr_non_pmt_rsn_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_CLM_SRVC_CLSFCTN_TYPE_CD: Ext = Ext {
-    col: Col::CLM_SRVC_CLSFCTN_TYPE_CD,
-    var: "clm_srvc_clsfctn_type_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_FI_CLM_ACTN_CD: Ext = Ext {
-    col: Col::FI_CLM_ACTN_CD,
-    var: "fi_clm_actn_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_FI_CLM_PROC_DT: Ext = Ext {
-    col: Col::FI_CLM_PROC_DT,
-    var: "fi_clm_proc_dt",
-    kind: ExtKind::Date,
-};
-const EXT_FI_DOC_CLM_CNTL_NUM: Ext = Ext {
-    col: Col::FI_DOC_CLM_CNTL_NUM,
-    var: "fi_doc_clm_cntl_num",
-    kind: ExtKind::Identifier,
-};
-const EXT_FI_NUM: Ext = Ext {
-    col: Col::FI_NUM,
-    var: "fi_num",
-    kind: ExtKind::Coding,
-};
-const EXT_LINE_BENE_PRMRY_PYR_CD: Ext = Ext {
-    col: Col::LINE_BENE_PRMRY_PYR_CD,
-    var: "line_bene_prmry_pyr_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_LINE_PRCSG_IND_CD: Ext = Ext {
-    col: Col::LINE_PRCSG_IND_CD,
-    var: "line_prcsg_ind_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_LINE_SERVICE_DEDUCTIBLE: Ext = Ext {
-    col: Col::LINE_SERVICE_DEDUCTIBLE,
-    var: "line_service_deductible",
-    kind: ExtKind::Coding,
-};
-const EXT_NCH_NEAR_LINE_REC_IDENT_CD: Ext = Ext {
-    col: Col::NCH_NEAR_LINE_REC_IDENT_CD,
-    var: "nch_near_line_rec_ident_cd",
-    kind: ExtKind::Coding,
-};
-const EXT_REV_CNTR_UNIT_CNT: Ext = Ext {
-    col: Col::REV_CNTR_UNIT_CNT,
-    var: "rev_cntr_unit_cnt",
-    kind: ExtKind::Quantity,
 };
 const INFO_CLM_ADMSN_DT: Info = Info {
     col: Col::CLM_ADMSN_DT,
