@@ -200,7 +200,7 @@ fn files_created_in_out_during_the_run_are_never_deleted() {
         fs::write(other.join("credentials.csv"), "theirs").unwrap();
     });
     assert_eq!(status, Some(1), "{err}");
-    assert!(err.contains("appeared during the run"), "{err}");
+    assert!(err.contains("is in the way of the new dataset"), "{err}");
     assert_eq!(
         fs::read_to_string(other.join("credentials.csv")).unwrap(),
         "theirs"
@@ -377,6 +377,31 @@ fn force_replaces_only_an_empty_directory_or_a_bbgen_dataset() {
         "the previous dataset's files are gone"
     );
     assert!(empty.join("rif/carrier.txt").exists());
+
+    // A file of the user's where the new dataset needs a directory: refused at the swap,
+    // before the previous dataset loses anything.
+    fs::write(empty.join("fhir"), "mine").unwrap();
+    let o = bbgen(&[
+        "--out",
+        out_arg(&empty),
+        "--users",
+        "2",
+        "--formats",
+        "fhir",
+        "--force",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("fhir is in the way"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(empty.join("fhir")).unwrap(), "mine");
+    let v = verify(&empty);
+    assert_eq!(
+        String::from_utf8_lossy(&v.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        ["unlisted: README.txt", "unlisted: fhir"],
+        "the previous dataset is whole"
+    );
 }
 
 // Defect 4: no estimate before a 75 GB write.

@@ -5,6 +5,7 @@
 //! listed in its manifest. Temporary data left by a killed run has the same fixed name, so the
 //! next run into the same `--out` finds it and removes it.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -68,20 +69,21 @@ impl Target {
     /// when `--force` replaces one. Refuses, before moving anything, when a path the dataset
     /// needs holds something else (e.g. a file created there during the run).
     pub(super) fn commit(mut self) -> Result<(), RunError> {
-        for path in &self.replaces {
-            let full = self.out.join(path);
+        let mut entries = entries(&self.temp)?;
+        // manifest.json last: a dataset without it is visibly incomplete.
+        entries.sort_by_key(|name| name == "manifest.json");
+        let replaced: HashSet<PathBuf> = self.replaces.iter().map(|p| self.out.join(p)).collect();
+        for name in &entries {
+            check_free(&self.temp.join(name), &self.out.join(name), &replaced)?;
+        }
+        // The old manifest first: a dataset half removed is visibly incomplete.
+        for full in self.replaces.iter().map(|p| self.out.join(p)) {
             match fs::remove_file(&full) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
                     return Err(io_err("cannot replace", &full, e));
                 }
                 _ => remove_empty_parents(&self.out, &full),
             }
-        }
-        let mut entries = entries(&self.temp)?;
-        // manifest.json last: a dataset without it is visibly incomplete.
-        entries.sort_by_key(|name| name == "manifest.json");
-        for name in &entries {
-            check_free(&self.temp.join(name), &self.out.join(name))?;
         }
         for name in &entries {
             move_into(&self.temp.join(name), &self.out.join(name))?;
@@ -162,10 +164,9 @@ fn replaceable(out: &Path, force: bool) -> Result<Vec<String>, RunError> {
         )));
     }
     match verify::read_listing(out) {
-        Ok(listed) => Ok(listed
+        Ok(listed) => Ok(["manifest.json".to_string()]
             .into_iter()
-            .map(|f| f.path)
-            .chain(["manifest.json".to_string()])
+            .chain(listed.into_iter().map(|f| f.path))
             .collect()),
         Err(why) => Err(RunError(format!(
             "--force replaces only an empty directory or a previous bbgen dataset, and --out {} is neither: it holds {} ({why})",
@@ -175,21 +176,23 @@ fn replaceable(out: &Path, force: bool) -> Result<Vec<String>, RunError> {
     }
 }
 
-/// Fails if moving `from` to `to` would replace anything: directories merge, files never
-/// overwrite.
-fn check_free(from: &Path, to: &Path) -> Result<(), RunError> {
+/// Fails if moving `from` to `to` would replace anything but the `replaced` files of the
+/// previous dataset: directories merge, other files are never overwritten. Checked before
+/// anything is removed or moved, so a refusal leaves `--out` as it was.
+fn check_free(from: &Path, to: &Path, replaced: &HashSet<PathBuf>) -> Result<(), RunError> {
     match fs::symlink_metadata(to) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Ok(m) if m.is_file() && replaced.contains(to) => Ok(()),
         Err(e) => Err(io_err("cannot check", to, e)),
         Ok(m) if m.is_dir() && from.is_dir() => {
             for e in fs::read_dir(from).map_err(|e| io_err("cannot read", from, e))? {
                 let name = e.map_err(|e| io_err("cannot read", from, e))?.file_name();
-                check_free(&from.join(&name), &to.join(&name))?;
+                check_free(&from.join(&name), &to.join(&name), replaced)?;
             }
             Ok(())
         }
         Ok(_) => Err(RunError(format!(
-            "{} appeared during the run; it was left alone, and the new dataset was not written (run again, or remove it)",
+            "{} is in the way of the new dataset and no part of a previous one (created during the run?); it was left alone and nothing was moved into --out",
             to.display()
         ))),
     }
