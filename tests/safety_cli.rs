@@ -169,7 +169,7 @@ fn in_terminal(args: &str, interrupt_when_writing: Option<&Path>) -> String {
 }
 
 #[test]
-fn progress_shows_users_claims_bytes_speed_path_eta_and_the_closing_step() {
+fn progress_shows_users_claims_bytes_speed_path_free_space_eta_and_the_closing_step() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("shown");
     let screen = in_terminal(
@@ -184,6 +184,7 @@ fn progress_shows_users_claims_bytes_speed_path_eta_and_the_closing_step() {
         "claims · ",
         "B/s → ",
         &out.display().to_string(),
+        " free)",
         "closing: Parquet footers",
     ] {
         assert!(screen.contains(want), "{want:?} not in {screen:?}");

@@ -1,13 +1,14 @@
 //! What a run shows on stderr while it works (only when stderr is a terminal and not
-//! `--quiet`): users, claims, bytes and MB/s, the output path and an ETA, then a line for the
-//! closing step (Parquet footers, the users file, the manifest). The ETA divides the users
-//! left by the mean rate since the first chunk: beneficiaries are drawn independently, so the
-//! mean converges instead of swinging with each heavy-tailed chunk. Text bytes are counted as
-//! chunks are written; Parquet bytes only reach the disk when row groups close, so they appear
-//! in the summary.
+//! `--quiet`): users, claims, bytes and MB/s, the output path with the free space left on its
+//! file system, and an ETA, then a line for the closing step (Parquet footers, the users file,
+//! the manifest). The ETA divides the users left by the mean rate since the first chunk:
+//! beneficiaries are drawn independently, so the mean converges instead of swinging with each
+//! heavy-tailed chunk. Text bytes are counted as chunks are written; Parquet bytes only reach
+//! the disk when row groups close, so they appear in the summary.
 
+use std::cell::Cell;
 use std::io::{self, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -24,7 +25,9 @@ pub(super) struct Progress {
     claims: u64,
     bytes: u64,
     started: Instant,
-    out: String,
+    out: PathBuf,
+    /// Free space of `out`'s file system and when it was read (at most once a second).
+    free: Cell<(Option<u64>, Option<Instant>)>,
 }
 
 /// What one chunk adds to the counts.
@@ -82,7 +85,8 @@ impl Progress {
             claims: 0,
             bytes: 0,
             started: Instant::now(),
-            out: out.display().to_string(),
+            out: out.to_path_buf(),
+            free: Cell::new((None, None)),
         };
         progress.redraw();
         progress
@@ -119,14 +123,27 @@ impl Progress {
             units::thousands(self.done),
             units::thousands(self.users)
         );
+        let free = self
+            .free_space()
+            .map_or(String::new(), |f| format!(" ({} free)", units::bytes(f)));
         let volume = format!(
-            "{} · {} at {}/s → {}",
+            "{} · {} at {}/s → {}{free}",
             units::count(self.claims, "claim", "claims"),
             units::bytes(self.bytes),
             units::bytes((self.bytes as f64 / secs) as u64),
-            self.out
+            self.out.display()
         );
         (counts, volume)
+    }
+
+    fn free_space(&self) -> Option<u64> {
+        let (free, read_at) = self.free.get();
+        if read_at.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+            return free;
+        }
+        let free = super::estimate::free_space(&self.out).ok();
+        self.free.set((free, Some(Instant::now())));
+        free
     }
 
     /// Removes the bar from the screen (also on failure and interruption).
