@@ -79,6 +79,16 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// Runs bbgen into `out` with `args`, asserting a run-time failure (exit 1); returns stderr.
+fn run_fails(out: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--out", out_arg(out)];
+    all.extend_from_slice(args);
+    let o = bbgen(&all);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{all:?}: {err}");
+    err
+}
+
 fn verify(dir: &Path) -> Output {
     bbgen(&["verify", out_arg(dir)])
 }
@@ -145,9 +155,7 @@ fn a_second_run_on_the_same_out_is_refused_at_start() {
     let out = tmp.path().join("o");
     let mut first = spawn(&out, LONG_RUN);
     wait_until_writing(&out, &mut first);
-    let o = bbgen(&["--out", out_arg(&out), "--users", "3", "--quiet"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let err = run_fails(&out, &["--users", "3", "--quiet"]);
     assert!(err.contains("in use by another bbgen run"), "{err}");
     assert!(err.contains(&format!("pid {}", first.id())), "{err}");
     assert!(
@@ -302,20 +310,8 @@ fn a_mount_point_as_out_receives_the_data_and_stays_mounted() {
 
     // Unrelated data on the volume is never deleted, not even with --force.
     fs::write(mnt.0.join("manifest.json"), "{}").unwrap();
-    let o = bbgen(&[
-        "--out",
-        out_arg(&mnt.0),
-        "--users",
-        "3",
-        "--force",
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("not a bbgen manifest"),
-        "{}",
-        stderr(&o)
-    );
+    let err = run_fails(&mnt.0, &["--users", "3", "--force", "--quiet"]);
+    assert!(err.contains("not a bbgen manifest"), "{err}");
     assert!(mnt.0.join("csv/carrier_claims.csv").exists());
 }
 
@@ -329,16 +325,7 @@ fn force_replaces_only_an_empty_directory_or_a_bbgen_dataset() {
     for f in ["thesis.tex", "data.csv", "notes.txt", "todo.md"] {
         fs::write(work.join(f), f).unwrap();
     }
-    let o = bbgen(&[
-        "--out",
-        out_arg(&work),
-        "--users",
-        "3",
-        "--force",
-        "--quiet",
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let err = run_fails(&work, &["--users", "3", "--force", "--quiet"]);
     assert!(
         err.contains("only an empty directory or a previous bbgen dataset"),
         "{err}"
@@ -381,18 +368,11 @@ fn force_replaces_only_an_empty_directory_or_a_bbgen_dataset() {
     // A file of the user's where the new dataset needs a directory: refused at the swap,
     // before the previous dataset loses anything.
     fs::write(empty.join("fhir"), "mine").unwrap();
-    let o = bbgen(&[
-        "--out",
-        out_arg(&empty),
-        "--users",
-        "2",
-        "--formats",
-        "fhir",
-        "--force",
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("fhir is in the way"), "{}", stderr(&o));
+    let err = run_fails(
+        &empty,
+        &["--users", "2", "--formats", "fhir", "--force", "--quiet"],
+    );
+    assert!(err.contains("fhir is in the way"), "{err}");
     assert_eq!(fs::read_to_string(empty.join("fhir")).unwrap(), "mine");
     let v = verify(&empty);
     assert_eq!(
@@ -495,9 +475,7 @@ fn a_run_that_cannot_fit_is_refused_before_writing() {
         return;
     };
     // The README's run: about 75 GB, refused at once with what it needs.
-    let o = bbgen(&["--out", out_arg(&mnt.0), "--users", "30000", "--seed", "42"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let err = run_fails(&mnt.0, &["--users", "30000", "--seed", "42"]);
     assert!(err.contains("this run needs ~"), "{err}");
     assert!(
         err.contains("--formats/--compress") && err.contains("--no-space-check"),
@@ -508,18 +486,17 @@ fn a_run_that_cannot_fit_is_refused_before_writing() {
     assert!(names(&mnt.0).is_empty(), "{:?}", names(&mnt.0));
 
     // With --no-space-check it tries, fills the volume, fails and cleans up.
-    let o = bbgen(&[
-        "--out",
-        out_arg(&mnt.0),
-        "--users",
-        "100",
-        "--formats",
-        "csv",
-        "--no-space-check",
-        "--quiet",
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let err = run_fails(
+        &mnt.0,
+        &[
+            "--users",
+            "100",
+            "--formats",
+            "csv",
+            "--no-space-check",
+            "--quiet",
+        ],
+    );
     assert!(err.contains("No space left"), "{err}");
     assert!(names(&mnt.0).is_empty(), "{:?}", names(&mnt.0));
 }
