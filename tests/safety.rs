@@ -145,6 +145,26 @@ fn after_sigkill_the_next_run_finds_the_leftover_and_removes_it() {
     assert!(err.contains(&format!("pid {pid}")), "{err}");
     assert!(!out.join(PARTIAL).exists() && !out.join(LOCK).exists());
     assert!(verify(&out).status.success());
+
+    // What earlier versions left beside --out, named after their pid, is pointed out.
+    let old = tmp.path().join(".o.bbgen-partial-4242");
+    fs::create_dir(&old).unwrap();
+    let o = bbgen(&[
+        "--out",
+        out_arg(&out),
+        "--users",
+        "3",
+        "--formats",
+        "csv",
+        "--force",
+        "--quiet",
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(".o.bbgen-partial-4242 holds the temporary data"),
+        "{err}"
+    );
 }
 
 // Defect 2: data loss at the final swap.

@@ -54,6 +54,7 @@ impl Target {
                 target.temp.display()
             ));
         }
+        mention_old_leftovers(out, &notice);
         target.replaces = replaceable(out, force)?;
         fs::create_dir(&target.temp)
             .map_err(|e| io_err("cannot create output directory", &target.temp, e))?;
@@ -122,6 +123,32 @@ fn create_out(out: &Path) -> Result<bool, RunError> {
             Ok(true)
         }
         Err(e) => Err(io_err("cannot use output directory", out, e)),
+    }
+}
+
+/// Earlier bbgen versions wrote beside `out`, in `.<name>.bbgen-partial-<pid>`, and left it
+/// there when interrupted. Such directories may be gigabytes; they are named, not removed
+/// (nothing proves their run is over).
+fn mention_old_leftovers(out: &Path, notice: &impl Fn(&str)) {
+    let (Some(name), Some(parent)) = (out.file_name(), out.parent()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let prefix = format!(".{}.bbgen-partial-", name.to_string_lossy());
+    let Ok(siblings) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in siblings.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            notice(&format!(
+                "{} holds the temporary data of an interrupted run of an earlier bbgen; remove it to free its space",
+                e.path().display()
+            ));
+        }
     }
 }
 
