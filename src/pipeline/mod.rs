@@ -119,6 +119,8 @@ pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
     let target = Target::open(&cfg.out, cfg.force, progress::notice)?;
     let summary = generate_into(cfg, target.temp())?;
+    // A signal during the closing step still stops the run rather than publishing it.
+    interrupt::check()?;
     target.commit()?;
     Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),
