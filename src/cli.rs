@@ -1,9 +1,10 @@
 //! The command line: `bbgen` generates a dataset (the default command), `bbgen patient` prints
-//! one beneficiary computed alone.
+//! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -43,28 +44,70 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Parses the command line. Bad arguments give clap's whole message (usage, tips,
+    /// possible values), also for an `--offset` + `--users` past the last user index.
+    pub fn parse_checked() -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse()?;
+        let data = match &cli.command {
+            None => Some(&cli.generate.data),
+            Some(Command::Patient(a)) => Some(&a.data),
+            Some(Command::Verify(_)) => None,
+        };
+        if let Some(d) = data.filter(|d| d.offset.saturating_add(d.users) > ids::MAX_USERS) {
+            return Err(Cli::command().error(
+                ErrorKind::ValueValidation,
+                format!(
+                    "--offset {} + --users {} exceed {}, the number of user indexes; lower one of them",
+                    d.offset,
+                    d.users,
+                    ids::MAX_USERS
+                ),
+            ));
+        }
+        Ok(cli)
+    }
+}
+
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print one beneficiary and its claims as JSON, computed alone (without generating the
     /// rest), exactly as the full run with the same data options writes them.
     Patient(PatientArgs),
+    /// Check a dataset against its manifest.json: re-hash every listed file and report files
+    /// that changed, are missing or are not listed. Exits 1 if any.
+    Verify(VerifyArgs),
+}
+
+/// Options of `bbgen verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The dataset directory (the --out of the run that wrote it).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Options that decide the data: the same values always give the same records.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
     /// Number of beneficiaries (sandbox users BBUser00000, BBUser00001, …).
-    #[arg(long, default_value_t = 30_000, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 30_000, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=ids::MAX_USERS))]
     pub users: u64,
-    /// Random seed; any other seed gives a different dataset.
-    #[arg(long, default_value_t = 42, value_name = "S")]
+    /// Random seed (0 to 2^64-1); any other seed gives a different dataset.
+    #[arg(
+        long,
+        default_value_t = 42,
+        value_name = "S",
+        allow_negative_numbers = true
+    )]
     pub seed: u64,
     /// Index of the first user, so batches never collide (--offset 30000 starts at BBUser30000).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(..ids::MAX_USERS))]
     pub offset: u64,
-    /// Last day of the four-year data window (never the current date, so runs repeat).
-    #[arg(long, default_value = "2025-12-31", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// Last day of the four-year data window (never the current date, so runs repeat); from
+    /// 2019-09-30, so the window starts in the ICD-10 era (2015-10-01), to 9999-12-30.
+    #[arg(long, default_value = "2025-12-31", value_name = "YYYY-MM-DD", value_parser = parse_end_date)]
     pub end_date: Date,
     /// Multiply every claim type's volume (1 ≈ 140 claims per beneficiary as the sandbox
     /// serves; 2 ≈ real Medicare; 0.1 for a small dataset).
@@ -107,12 +150,18 @@ pub struct GenerateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArgs,
-    /// Output directory; refused if it exists and is not empty, unless --force.
+    /// Output directory (created if missing; a mount point or a symlink receives the data
+    /// inside it); refused if it is not empty, unless --force.
     #[arg(long, default_value = "bbgen-out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Replace the output directory if it exists and is not empty.
+    /// Replace a previous bbgen dataset in --out (a directory with bbgen's manifest.json):
+    /// its listed files are removed once the new dataset is complete. Any other non-empty
+    /// directory is still refused.
     #[arg(long)]
     pub force: bool,
+    /// Write even if the size estimate exceeds the free space of --out's file system.
+    #[arg(long)]
+    pub no_space_check: bool,
     /// Worker threads (default: all cores). Output does not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
@@ -134,7 +183,7 @@ pub struct GenerateArgs {
     /// beneficiary) to standard output instead of files, e.g. to pipe into a parser under test:
     /// `bbgen --users 1000 --stdout ndjson | my-parser`. With --compress the stream is
     /// compressed. No directory, manifest or other format is written.
-    #[arg(long, value_name = "FORMAT", value_parser = ["ndjson"], conflicts_with_all = ["formats", "force", "out"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["ndjson"], conflicts_with_all = ["formats", "force", "out", "no_space_check"])]
     pub stdout: Option<String>,
     /// No progress bar and no summary line.
     #[arg(long, short)]
@@ -165,6 +214,7 @@ impl GenerateArgs {
             parquet_compression: self.parquet_compression,
             shard: self.shard,
             progress: !self.quiet,
+            space_check: !self.no_space_check,
         })
     }
 }
@@ -185,8 +235,23 @@ pub struct PatientArgs {
     pub data: DataArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse()
+/// The latest `--end-date`: `meta.lastUpdated` is the day after, and FHIR instants end with
+/// year 9999.
+pub const LAST_END_DATE: Date = Date(2_932_895); // 9999-12-30
+
+/// The earliest `--end-date`: its four-year window starts on 2015-10-01, when ICD-10 replaced
+/// ICD-9 for Medicare claims (every code system bbgen writes, NPIs included, existed then).
+pub const FIRST_END_DATE: Date = Date(18_169); // 2019-09-30
+
+fn parse_end_date(s: &str) -> Result<Date, String> {
+    let d: Date = s.parse()?;
+    if (FIRST_END_DATE..=LAST_END_DATE).contains(&d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "expected a date from {FIRST_END_DATE} (the four-year window then starts 2015-10-01, with ICD-10) to {LAST_END_DATE} (meta.lastUpdated, the day after, must stay in year 9999)"
+        ))
+    }
 }
 
 fn parse_scale(s: &str) -> Result<f64, String> {
@@ -212,16 +277,11 @@ fn parse_parquet_compression(s: &str) -> Result<ParquetCompression, String> {
 /// The `--formats` help, from the format registry.
 fn formats_help() -> String {
     let names = |fs: &[Format], sep| fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(sep);
-    let others: Vec<Format> = Format::ALL
-        .iter()
-        .copied()
-        .filter(|f| !Format::defaults().contains(f))
-        .collect();
     format!(
-        "Comma-separated output formats (default: {}; also {}), or `all`. `sql` writes \
-         PostgreSQL scripts that load the CSV tables, so it brings csv along.",
-        names(&Format::defaults(), ","),
-        names(&others, ", ")
+        "Comma-separated output formats: {}, or `all`. `sql` writes PostgreSQL scripts that \
+         load the CSV tables, so it brings csv along. [default: {}]",
+        names(Format::ALL, ", "),
+        names(&Format::defaults(), ",")
     )
 }
 
@@ -344,5 +404,22 @@ impl Serialize for Row<'_> {
             m.serialize_entry(c.db, std::str::from_utf8(&cell).expect("UTF-8"))?;
         }
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn end_date_bounds_are_the_dates_they_claim() {
+        assert_eq!(Date::from_ymd(9999, 12, 30), Some(LAST_END_DATE));
+        assert_eq!(LAST_END_DATE.plus(1).ymd().0, 9999);
+        assert_eq!(Date::from_ymd(2019, 9, 30), Some(FIRST_END_DATE));
+        let first = Options {
+            end_date: FIRST_END_DATE,
+            ..Options::default()
+        };
+        assert_eq!(first.start_date(), Date::from_ymd(2015, 10, 1).unwrap());
     }
 }

@@ -27,6 +27,7 @@ pub mod schema;
 pub mod seeds;
 pub mod sink;
 pub mod value;
+pub mod verify;
 
 mod dataset;
 

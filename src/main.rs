@@ -1,15 +1,15 @@
-//! The `bbgen` binary: parses the command line, runs, and turns every failure into one line on
-//! stderr and a non-zero exit code (2 for usage, 1 at run time).
+//! The `bbgen` binary: parses the command line, runs, and turns every failure into a message
+//! on stderr and an exit code: 2 for bad arguments (clap's whole message), 1 at run time,
+//! 128 + the signal number when SIGINT or SIGTERM stopped the run.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-use clap::error::ErrorKind;
-
 use bbgen::Dataset;
-use bbgen::cli::{Cli, Command, patient_fhir, patient_json, resolve_user};
-use bbgen::pipeline;
+use bbgen::cli::{Cli, Command, GenerateArgs, patient_fhir, patient_json, resolve_user};
+use bbgen::pipeline::{self, interrupt, units};
+use bbgen::verify;
 
 /// mimalloc: the renderers allocate and free many short-lived buffers on several threads,
 /// where glibc's allocator spends a quarter of the run returning pages to the kernel and
@@ -18,25 +18,20 @@ use bbgen::pipeline;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see bbgen --help)");
-            return ExitCode::from(2);
-        }
+        // Help and version exit 0, errors 2, each with clap's full text.
+        Err(e) => e.exit(),
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(1)
-        }
+        Err(msg) => match interrupt::received() {
+            Some(signal) => ExitCode::from(128 + signal as u8),
+            None => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
@@ -52,39 +47,90 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 patient_json(&ds, i)
             };
-            std::io::stdout()
-                .write_all(&json)
-                .map_err(|e| format!("cannot write to stdout: {e}"))
-        }
-        None => {
-            let args = cli.generate;
-            let cfg = args.config()?;
-            if args.stdout.is_some() {
-                let s = pipeline::run_to_stdout(&cfg).map_err(|e| e.to_string())?;
-                if !args.quiet {
-                    eprintln!(
-                        "wrote {} beneficiaries, {} claims, {:.1} MB to standard output in {:.1} s",
-                        s.users,
-                        s.claims,
-                        s.bytes as f64 / 1e6,
-                        s.seconds
-                    );
+            match std::io::stdout().write_all(&json) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write to stdout: {e}"))
                 }
-                return Ok(());
+                _ => Ok(()),
             }
-            let s = pipeline::run(&cfg).map_err(|e| e.to_string())?;
-            if !args.quiet {
-                eprintln!(
-                    "wrote {} beneficiaries, {} claims, {} files, {:.1} MB to {} in {:.1} s",
-                    s.users,
-                    s.claims,
-                    s.files,
-                    s.bytes as f64 / 1e6,
-                    cfg.out.display(),
-                    s.seconds
-                );
-            }
-            Ok(())
+        }
+        Some(Command::Verify(args)) => verify_dir(&args.dir),
+        None => {
+            interrupt::install();
+            generate(&cli.generate).inspect_err(|_| {
+                if let Some(signal) = interrupt::received() {
+                    say_interrupted(signal, &cli.generate);
+                }
+            })
         }
     }
+}
+
+fn generate(args: &GenerateArgs) -> Result<(), String> {
+    let cfg = args.config()?;
+    let (s, place) = if args.stdout.is_some() {
+        match pipeline::run_to_stdout(&cfg).map_err(|e| e.to_string())? {
+            Some(s) => (s, "standard output".to_string()),
+            // The reader had enough (`| head`): a normal end, said nothing about.
+            None => return Ok(()),
+        }
+    } else {
+        let s = pipeline::run(&cfg).map_err(|e| e.to_string())?;
+        (s, cfg.out.display().to_string())
+    };
+    if !args.quiet {
+        let files = match s.files {
+            0 => String::new(),
+            n => format!("{}, ", units::count(n as u64, "file", "files")),
+        };
+        eprintln!(
+            "wrote {}, {}, {files}{} to {place} in {:.1} s",
+            units::count(s.users, "beneficiary", "beneficiaries"),
+            units::count(s.claims, "claim", "claims"),
+            units::bytes(s.bytes),
+            s.seconds
+        );
+    }
+    Ok(())
+}
+
+fn say_interrupted(signal: i32, args: &GenerateArgs) {
+    let what = if args.stdout.is_some() {
+        "the output on standard output is incomplete".to_string()
+    } else {
+        format!(
+            "its temporary data was removed; nothing was written to {}",
+            args.out.display()
+        )
+    };
+    eprintln!("bbgen: stopped by {}: {what}", interrupt::name(signal));
+}
+
+fn verify_dir(dir: &Path) -> Result<(), String> {
+    let r = verify::verify(dir).map_err(|e| format!("cannot verify {}: {e}", dir.display()))?;
+    for (label, paths) in [
+        ("changed", &r.changed),
+        ("missing", &r.missing),
+        ("unlisted", &r.unlisted),
+    ] {
+        for p in paths {
+            println!("{label}: {p}");
+        }
+    }
+    if r.is_intact() {
+        println!(
+            "{}: {} ({}) match manifest.json",
+            dir.display(),
+            units::count(r.files as u64, "file", "files"),
+            units::bytes(r.bytes)
+        );
+        return Ok(());
+    }
+    Err(format!(
+        "{} does not match its manifest.json: {} changed, {} missing, {} unlisted",
+        dir.display(),
+        units::count(r.changed.len() as u64, "file", "files"),
+        r.missing.len(),
+        r.unlisted.len()
+    ))
 }

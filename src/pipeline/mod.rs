@@ -3,12 +3,17 @@
 //! bytes never depend on the thread count. At most a fixed window of chunks is in flight, so
 //! memory stays flat whatever the number of users.
 //!
-//! Output goes to a temporary directory beside `--out` that is renamed into place once
-//! `manifest.json` is written; on any error it is removed, so a failed run never leaves a
-//! dataset that looks complete.
+//! Output goes to a temporary directory inside the locked `--out` whose contents are moved
+//! into place once `manifest.json` is written ([`output`]); on any error or interruption it is
+//! removed, so a failed run never leaves a dataset that looks complete.
 
+pub mod estimate;
+pub mod interrupt;
+mod lock;
 mod output;
+pub mod progress;
 mod schedule;
+pub mod units;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -29,7 +34,9 @@ use crate::emit::tables::ParquetCompression;
 use crate::emit::{BufferPool, Emitter, OutFile, Part};
 use crate::sink::{self, Queue, Sink};
 
-use output::{check_output_dir, temp_dir_for};
+pub use lock::LOCK_FILE;
+pub use output::PARTIAL_DIR;
+use output::Target;
 use schedule::Plan;
 
 /// Which part of the run to write: shard `index` (0-based) of `count` contiguous user ranges.
@@ -74,8 +81,10 @@ pub struct RunConfig {
     pub codes: std::sync::Arc<crate::codes::Codes>,
     /// Where the code tables came from (`None`: compiled in), for the manifest.
     pub code_tables: Option<String>,
-    /// Draw a progress bar on stderr (when it is a terminal).
+    /// Draw a progress bar on stderr (when it is a terminal) and print the size estimate.
     pub progress: bool,
+    /// Refuse a run whose estimated size exceeds the free space of `out`.
+    pub space_check: bool,
 }
 
 /// What a finished run wrote.
@@ -112,55 +121,55 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> RunError {
 /// Runs the pipeline into `cfg.out`.
 pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let out = &cfg.out;
-    check_output_dir(out, cfg.force)?;
-    let tmp = temp_dir_for(out)?;
-    fs::create_dir(&tmp).map_err(|e| io_err("cannot create output directory", &tmp, e))?;
-    let result = generate_into(cfg, &tmp).and_then(|summary| {
-        if out.exists() {
-            fs::remove_dir_all(out).map_err(|e| io_err("cannot replace", out, e))?;
-        }
-        fs::rename(&tmp, out).map_err(|e| io_err("cannot move output into", out, e))?;
-        Ok(summary)
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result.map(|s| Summary {
+    let target = Target::open(&cfg.out, cfg.force, progress::notice)?;
+    let summary = generate_into(cfg, target.temp())?;
+    // A signal during the closing step still stops the run rather than publishing it.
+    interrupt::check()?;
+    target.commit()?;
+    Ok(Summary {
         seconds: started.elapsed().as_secs_f64(),
-        ..s
+        ..summary
     })
 }
 
 /// `--stdout`: the streams of `cfg.formats` (FHIR NDJSON: Patient, Coverage and
 /// ExplanationOfBenefit lines, chunk by chunk) written to standard output, compressed as
-/// `--compress` says, with no files, manifest or temporary directory.
-pub fn run_to_stdout(cfg: &RunConfig) -> Result<Summary, RunError> {
+/// `--compress` says, with no files, manifest or temporary directory. `Ok(None)` when the
+/// reader closed standard output before the end (`bbgen --stdout ndjson | head`), which is no
+/// failure.
+pub fn run_to_stdout(cfg: &RunConfig) -> Result<Option<Summary>, RunError> {
     use std::io::Write;
     let started = Instant::now();
     let plan = Plan::new(cfg, format_emitters(cfg))?;
     let buffers = BufferPool::default();
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
     let (mut claims, mut bytes) = (0u64, 0u64);
-    plan.run(cfg, &buffers, |r| {
+    let mut closed = false;
+    let stdout_err = |e: io::Error, closed: &mut bool| {
+        *closed = e.kind() == io::ErrorKind::BrokenPipe;
+        RunError(format!("cannot write to standard output: {e}"))
+    };
+    let written = plan.run(cfg, &buffers, |r| {
         claims += r.claims;
         for b in r.parts.into_iter().filter_map(Part::into_bytes) {
             bytes += b.len() as u64;
-            out.write_all(&b)
-                .map_err(|e| RunError(format!("cannot write to standard output: {e}")))?;
+            out.write_all(&b).map_err(|e| stdout_err(e, &mut closed))?;
             buffers.give(b);
         }
         Ok(())
-    })?;
-    out.flush()
-        .map_err(|e| RunError(format!("cannot write to standard output: {e}")))?;
-    Ok(Summary {
+    });
+    let written = written.and_then(|()| out.flush().map_err(|e| stdout_err(e, &mut closed)));
+    if closed {
+        return Ok(None);
+    }
+    written?;
+    Ok(Some(Summary {
         users: plan.users.end - plan.users.start,
         claims,
         files: 0,
         bytes,
         seconds: started.elapsed().as_secs_f64(),
-    })
+    }))
 }
 
 /// What the chunks of a run wrote: the manifest entries of its files, rows per stream, the
@@ -181,7 +190,12 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
     let mut emitters = vec![Box::new(Credentials) as Box<dyn Emitter>];
     emitters.extend(format_emitters(cfg));
     let plan = Plan::new(cfg, emitters)?;
+    estimate::preflight(cfg, &plan, dir)?;
     let mut written = write_chunks(cfg, &plan, dir)?;
+    let _closing = progress::Closing::start(
+        cfg.progress,
+        "closing: Parquet footers, the users file and manifest.json",
+    );
 
     let mut whole = vec![OutFile {
         path: users::FILE.to_string(),

@@ -66,7 +66,11 @@ impl Plan {
         buffers: &BufferPool,
         mut consume: impl FnMut(Rendered) -> Result<(), RunError> + Send,
     ) -> Result<(), RunError> {
-        let bar = progress_bar(cfg.progress, self.users.end - self.users.start);
+        let mut progress = super::progress::Progress::new(
+            cfg.progress,
+            self.users.end - self.users.start,
+            &cfg.out,
+        );
         let next = AtomicU64::new(0);
         let written = Mutex::new(0u64);
         let room = Condvar::new();
@@ -121,17 +125,20 @@ impl Plan {
                 Err(e)
             };
             for (c, r) in rx.iter() {
+                if let Err(e) = super::interrupt::check() {
+                    return fail(e);
+                }
                 let r = match r {
                     Ok(r) => r,
                     Err(e) => return fail(RunError(format!("cannot render chunk: {e}"))),
                 };
                 pending.insert(c, r);
                 while let Some(r) = pending.remove(&expect) {
-                    let n = r.tallies.len() as u64;
+                    let step = super::progress::Step::of(&r);
                     if let Err(e) = consume(r) {
                         return fail(e);
                     }
-                    bar.inc(n);
+                    progress.advance(step);
                     expect += 1;
                     *written.lock().expect("lock") = expect;
                     room.notify_all();
@@ -139,7 +146,7 @@ impl Plan {
             }
             Ok(())
         });
-        bar.finish_and_clear();
+        progress.clear();
         outcome
     }
 }
@@ -192,19 +199,4 @@ fn render_chunk(
         tallies,
         claims,
     })
-}
-
-fn progress_bar(enabled: bool, users: u64) -> indicatif::ProgressBar {
-    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-    if !enabled || !io::IsTerminal::is_terminal(&io::stderr()) {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(users), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} beneficiaries ({per_sec}, {eta} left)",
-        )
-        .expect("valid template"),
-    );
-    bar
 }
