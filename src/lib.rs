@@ -29,5 +29,7 @@ pub mod sink;
 pub mod value;
 
 mod dataset;
+mod options;
 
-pub use dataset::{Dataset, Options, OptionsError};
+pub use dataset::Dataset;
+pub use options::{Options, OptionsError};

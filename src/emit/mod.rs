@@ -15,8 +15,8 @@ pub mod sql;
 pub mod tables;
 pub mod users;
 
-use crate::dataset::Options;
 use crate::model::{Beneficiary, Claim};
+use crate::options::Options;
 
 /// Consecutive beneficiaries (in user order) with their claims.
 pub struct Chunk {

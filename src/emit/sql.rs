@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::dataset::Options;
+use crate::options::Options;
 use crate::schema::{TABLES, Table};
 use crate::sink::Compression;
 

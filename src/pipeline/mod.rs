@@ -17,12 +17,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::dataset::Options;
 pub use crate::emit::format::Format;
 use crate::emit::manifest::{FileEntry, Manifest, ManifestOptions};
 use crate::emit::tables::ParquetCompression;
 use crate::emit::users;
 use crate::emit::{BufferPool, Emitter, Part, WrittenFile, csv};
+use crate::options::Options;
 use crate::sink::{Compression, Sink};
 
 use output::{check_output_dir, temp_dir_for};

@@ -26,8 +26,8 @@ pub mod spec;
 
 use std::io::Write;
 
-use crate::dataset::Options;
 use crate::model::{Beneficiary, Claim, RowRef};
+use crate::options::Options;
 use crate::schema::Col;
 
 pub use emitters::{FhirBundles, FhirNdjson};
