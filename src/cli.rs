@@ -1,7 +1,8 @@
 //! The command line: `bbgen` generates a dataset (the default command), `bbgen patient` prints
 //! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest.
 
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -10,11 +11,12 @@ use serde::ser::{SerializeMap, Serializer};
 
 use std::sync::Arc;
 
-use crate::codes::Codes;
-use crate::dataset::{Dataset, Options};
+use crate::codes::{self, CodeOverrides, CodeTablesError, Codes};
+use crate::dataset::Dataset;
 use crate::emit::compress::Compression;
 use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
 use crate::model::{Beneficiary, Claim, RowRef, ids};
+use crate::options::Options;
 use crate::pipeline::{Format, RunConfig, Shard};
 use crate::value::Date;
 
@@ -126,7 +128,8 @@ impl DataArgs {
         match &self.code_tables {
             None => Ok((Arc::new(Codes::builtin()), None)),
             Some(dir) => {
-                let codes = Codes::from_dir(dir).map_err(|e| format!("--code-tables: {e}"))?;
+                let overrides = load_code_tables(dir).map_err(|e| format!("--code-tables: {e}"))?;
+                let codes = Codes::with_overrides(overrides);
                 Ok((Arc::new(codes), Some(dir.display().to_string())))
             }
         }
@@ -142,6 +145,81 @@ impl DataArgs {
             claims_scale: self.claims_scale,
         }
     }
+}
+
+/// Read the official HCPCS file and/or FDA NDC directory files found in `dir` (any
+/// `HCPC*.txt` that is not the record layout; `product.txt` with `package.txt`).
+pub fn load_code_tables(dir: &Path) -> Result<CodeOverrides, CodeTablesError> {
+    let shown = dir.display().to_string();
+    let listing = fs::read_dir(dir)
+        .map_err(|e| CodeTablesError::file(&shown, format!("cannot read directory: {e}")))?;
+    let mut hcpcs_files = Vec::new();
+    let (mut product, mut package) = (None, None);
+    for item in listing {
+        let item = item.map_err(|e| CodeTablesError::file(&shown, e.to_string()))?;
+        let name = item.file_name().to_string_lossy().to_ascii_lowercase();
+        let path = item.path();
+        if name.starts_with("hcpc") && name.ends_with(".txt") && !name.contains("layout") {
+            hcpcs_files.push(path);
+        } else if name == "product.txt" {
+            product = Some(path);
+        } else if name == "package.txt" {
+            package = Some(path);
+        }
+    }
+    hcpcs_files.sort();
+    if hcpcs_files.len() > 1 {
+        let names: Vec<_> = hcpcs_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(CodeTablesError::file(
+            &shown,
+            format!("several HCPCS files, keep one: {}", names.join(", ")),
+        ));
+    }
+    let mut overrides = CodeOverrides::default();
+    if let Some(path) = hcpcs_files.pop() {
+        let text = read_text(&path)?;
+        let (level2, modifiers) = codes::parse_hcpcs_file(&path.display().to_string(), &text)?;
+        overrides.hcpcs_level2 = Some(level2);
+        overrides.hcpcs_modifiers = Some(modifiers);
+    }
+    match (product, package) {
+        (Some(product), Some(package)) => {
+            let ndc = codes::parse_ndc_directory(
+                &product.display().to_string(),
+                &read_text(&product)?,
+                &package.display().to_string(),
+                &read_text(&package)?,
+            )?;
+            overrides.ndc = Some(ndc);
+        }
+        (Some(p), None) | (None, Some(p)) => {
+            return Err(CodeTablesError::file(
+                p.display().to_string(),
+                "FDA's product.txt and package.txt are needed together",
+            ));
+        }
+        (None, None) => {}
+    }
+    if overrides.hcpcs_level2.is_none() && overrides.ndc.is_none() {
+        return Err(CodeTablesError::file(
+            &shown,
+            "no HCPCS file (HCPC*.txt) and no NDC directory (product.txt, package.txt)",
+        ));
+    }
+    Ok(overrides)
+}
+
+/// A file's text: UTF-8, or else Latin-1 (CMS and FDA have shipped both).
+fn read_text(path: &PathBuf) -> Result<String, CodeTablesError> {
+    let bytes = fs::read(path)
+        .map_err(|e| CodeTablesError::file(path.display().to_string(), e.to_string()))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    })
 }
 
 /// Options of the default command.

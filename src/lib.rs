@@ -30,5 +30,7 @@ pub mod value;
 pub mod verify;
 
 mod dataset;
+mod options;
 
-pub use dataset::{Dataset, Options, OptionsError};
+pub use dataset::Dataset;
+pub use options::{Options, OptionsError};

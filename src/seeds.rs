@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
-use crate::model::ClaimType;
-use crate::rng::Draw;
+use crate::model::{ClaimType, PerType};
+use crate::rng::{Draw, poisson_quantile};
 
 pub mod clinical;
 
@@ -24,12 +24,12 @@ pub struct Calibration {
     pub sigma: f64,
 }
 
-static CALIBRATION: LazyLock<[Calibration; 8]> = LazyLock::new(|| {
-    let mut out = [None; 8];
+static CALIBRATION: LazyLock<PerType<Calibration>> = LazyLock::new(|| {
+    let mut out = PerType([None; ClaimType::COUNT]);
     for f in tsv_rows(include_str!("../seeds/calibration.tsv"), 6) {
         let t = ClaimType::from_name(f[0]).expect("calibration.tsv: unknown claim type");
         let n = |i: usize| f[i].parse::<f64>().expect("calibration.tsv: number");
-        out[t.index()] = Some(Calibration {
+        out[t] = Some(Calibration {
             share_pct: n(1),
             lines_per_claim: n(2),
             mean_per_bene: n(3),
@@ -42,7 +42,26 @@ static CALIBRATION: LazyLock<[Calibration; 8]> = LazyLock::new(|| {
 
 /// The calibration of a claim type.
 pub fn calibration(t: ClaimType) -> &'static Calibration {
-    &CALIBRATION[t.index()]
+    &CALIBRATION[t]
+}
+
+impl Calibration {
+    /// Expected claims over the data window of a beneficiary with claims whose rate deviate
+    /// is `z` (a standard normal draw), at `scale`.
+    pub fn rate(&self, scale: f64, z: f64) -> f64 {
+        self.mean_per_bene / (1.0 - self.zero_share)
+            * scale
+            * (self.sigma * z - self.sigma * self.sigma / 2.0).exp()
+    }
+
+    /// The claims of this type a beneficiary holds, given its three draws from the count
+    /// stream: `zero` and `u` uniform in [0, 1), `z` standard normal.
+    pub fn count(&self, scale: f64, zero: f64, z: f64, u: f64) -> u32 {
+        if zero < self.zero_share {
+            return 0;
+        }
+        poisson_quantile(u, self.rate(scale, z)).min(u64::from(u32::MAX)) as u32
+    }
 }
 
 /// A real US place (a row of `seeds/places.tsv`).

@@ -57,7 +57,7 @@ fn volumes_follow_the_calibration() {
     // Means over a larger population (counts only: cheap; a user's counts do not depend on
     // the size of the run).
     let n = 20_000u64;
-    let counts: Vec<[u32; 8]> = (0..n).map(|i| ds.claim_counts(i)).collect();
+    let counts: Vec<[u32; 8]> = (0..n).map(|i| ds.claim_counts(i).0).collect();
     for t in ClaimType::ALL {
         let mean = counts.iter().map(|c| f64::from(c[t.index()])).sum::<f64>() / n as f64;
         let want = calibration(t).mean_per_bene;

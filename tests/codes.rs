@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use bbgen::codes::{
-    self, CodeTable, Codes, ccw, drg, hcpcs, icd, load_code_tables, ndc::Drug, sud,
-};
+use bbgen::cli::load_code_tables;
+use bbgen::codes::{self, CodeTable, Codes, ccw, drg, hcpcs, icd, ndc::Drug, sud};
 
 fn fixtures(dir: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,16 +5,17 @@
 //! Codes are stored as claims carry them: ICD codes without the dot (`E119`), NDCs as 11
 //! digits, MS-DRGs as 3 digits, revenue centers as 4 digits.
 //!
-//! `--code-tables DIR` swaps in the full official HCPCS and NDC files: see
-//! [`load_code_tables`] and [`Codes`].
+//! `--code-tables DIR` swaps in the full official HCPCS and NDC files: [`official`] turns
+//! their text into tables and [`Codes`] holds the set a run uses.
 
 pub mod ccw;
 pub mod drg;
 pub mod hcpcs;
 pub mod icd;
 pub mod ndc;
-mod overrides;
+pub mod official;
 pub mod revenue;
+mod run;
 pub mod sud;
 mod table;
 
@@ -22,11 +23,11 @@ pub use drg::ms_drg;
 pub use hcpcs::{betos_of, hcpcs};
 pub use icd::{icd9cm, icd9pcs, icd10cm, icd10pcs};
 pub use ndc::ndc;
-pub use overrides::{
-    CodeOverrides, Codes, MODIFIER_FILE_LAYOUT, load_code_tables, ndc11, parse_hcpcs_file,
-    parse_ndc_directory,
+pub use official::{
+    CodeOverrides, MODIFIER_FILE_LAYOUT, ndc11, parse_hcpcs_file, parse_ndc_directory,
 };
 pub use revenue::revenue_centers;
+pub use run::Codes;
 pub use table::{CodeTable, CodeTablesError, Entry, Layout};
 
 /// `"1.9289"` with `places = 4` → `19289`; `None` for empty or malformed text or more

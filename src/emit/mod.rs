@@ -21,8 +21,8 @@ use std::any::Any;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use crate::dataset::Options;
 use crate::model::{Beneficiary, Claim};
+use crate::options::Options;
 
 /// Consecutive beneficiaries (in user order) with their claims.
 pub struct Chunk {

@@ -13,8 +13,8 @@
 
 use std::fmt::Write as _;
 
-use crate::dataset::Options;
 use crate::emit::compress::Compression;
+use crate::options::Options;
 use crate::schema::{TABLES, Table};
 
 use super::tables::{parent, primary_key};

@@ -4,8 +4,8 @@ use fake::Fake;
 use fake::faker::address::en::{StreetName, StreetSuffix};
 use fake::faker::name::en::{FirstName, LastName};
 
-use crate::dataset::Options;
 use crate::model::{Beneficiary, Record, ids};
+use crate::options::Options;
 use crate::rng::{Domain, Draw};
 use crate::schema::{BENEFICIARIES, Col};
 use crate::seeds::places;

@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
-use crate::dataset::Options;
 use crate::emit::compress::Compression;
 use crate::emit::format::EmitConfig;
 pub use crate::emit::format::Format;
@@ -32,6 +31,7 @@ use crate::emit::sandbox::credentials::Credentials;
 use crate::emit::sandbox::users::{self, UserTally};
 use crate::emit::tables::ParquetCompression;
 use crate::emit::{BufferPool, Emitter, OutFile, Part};
+use crate::options::Options;
 use crate::sink::{self, Queue, Sink};
 
 pub use lock::LOCK_FILE;

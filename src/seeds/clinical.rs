@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::model::ClaimType;
+use crate::model::{ClaimType, PerType};
 use crate::rng::Draw;
 use crate::seeds::{Weighted, tsv_rows};
 
@@ -216,11 +216,11 @@ pub struct Scenario {
     /// Human-readable title.
     pub title: &'static str,
     /// Selection weight per claim type (by `ClaimType::index`).
-    pub type_weight: [u32; 8],
+    pub type_weight: PerType<u32>,
     /// Principal diagnosis candidates (ICD-10-CM).
     pub dx: Weighted<&'static str>,
     /// Principal diagnosis candidates for particular claim types (override `dx`).
-    pub dx_for: [Option<Weighted<&'static str>>; 8],
+    pub dx_for: PerType<Option<Weighted<&'static str>>>,
     /// Secondary diagnosis candidates.
     pub dx2: Vec<&'static str>,
     /// External cause codes (injuries).
@@ -252,7 +252,7 @@ pub struct Scenario {
 impl Scenario {
     /// The principal-diagnosis candidates for claims of type `t`.
     pub fn principal_for(&self, t: ClaimType) -> &Weighted<&'static str> {
-        self.dx_for[t.index()].as_ref().unwrap_or(&self.dx)
+        self.dx_for[t].as_ref().unwrap_or(&self.dx)
     }
 
     /// Every ICD-10-CM code the scenario may put on a claim (principal, secondary, external
@@ -302,7 +302,7 @@ pub struct Clinical {
     /// All scenarios, in file order.
     pub scenarios: Vec<Scenario>,
     /// Per claim type: scenario indexes with a positive weight, and their weights.
-    pub by_type: [Weighted<u16>; 8],
+    pub by_type: PerType<Weighted<u16>>,
     /// Comorbidities any claim may list as secondary diagnoses.
     pub comorbid: Vec<&'static str>,
     /// Generic line pools by setting name (`inpatient`, `snf`, `hha`, `hospice`).
@@ -647,7 +647,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
                 scenarios.push(Scenario {
                     id,
                     title: title.trim(),
-                    type_weight: [0; 8],
+                    type_weight: PerType::default(),
                     dx: Weighted::default(),
                     dx_for: Default::default(),
                     dx2: Vec::new(),
@@ -698,7 +698,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
             }
         }
     }
-    let by_type = std::array::from_fn(|t| {
+    let by_type = PerType::from_fn(|t| {
         let mut w = Weighted::default();
         for (i, s) in scenarios.iter().enumerate() {
             if s.type_weight[t] > 0 {
@@ -730,7 +730,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
             .unwrap_or_else(|| panic!("scenarios.txt line {n}: unknown claim type {t}"));
         let mut w = Weighted::default();
         codes(&mut w);
-        s.dx_for[t.index()] = Some(w);
+        s.dx_for[t] = Some(w);
         return;
     }
     match key {
@@ -741,7 +741,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
                     .unwrap_or_else(|| panic!("scenarios.txt line {n}: {t}"));
                 let ct = ClaimType::from_name(name)
                     .unwrap_or_else(|| panic!("scenarios.txt line {n}: unknown type {name}"));
-                s.type_weight[ct.index()] = w
+                s.type_weight[ct] = w
                     .parse()
                     .unwrap_or_else(|_| panic!("scenarios.txt line {n}: {t}"));
             }
@@ -831,7 +831,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
 /// Every scenario that can be drawn for a type has what that type needs.
 fn check(c: &Clinical) {
     for s in &c.scenarios {
-        let w = |t: ClaimType| s.type_weight[t.index()] > 0;
+        let w = |t: ClaimType| s.type_weight[t] > 0;
         let need = |ok: bool, what: &str| {
             assert!(ok, "scenario {}: {what}", s.id);
         };
@@ -887,7 +887,7 @@ mod tests {
         let c = clinical();
         assert!(c.scenarios.len() >= 40, "{}", c.scenarios.len());
         for t in ClaimType::ALL {
-            assert!(c.by_type[t.index()].items.len() >= 5, "{t:?}");
+            assert!(c.by_type[t].items.len() >= 5, "{t:?}");
         }
     }
 }

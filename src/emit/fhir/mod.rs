@@ -39,8 +39,8 @@ pub mod json;
 pub mod r4;
 pub mod vars;
 
-use crate::Options;
 use crate::model::RowRef;
+use crate::options::Options;
 
 pub use ccw::ccw_display;
 pub use emitters::{FhirBundles, FhirNdjson};

@@ -44,8 +44,8 @@ use std::sync::LazyLock;
 
 pub use tally::ClaimTally;
 
-use crate::dataset::Options;
 use crate::model::{Claim, ClaimType, Lines, Record, ids};
+use crate::options::Options;
 use crate::rng::Draw;
 use crate::schema::{Col, Table};
 use crate::seeds::Weighted;
@@ -87,7 +87,7 @@ pub fn scenario_of(opts: &Options, t: ClaimType, card: u64) -> &'static Scenario
 
 fn pick_scenario(d: &mut Draw, t: ClaimType) -> &'static Scenario {
     let c = clinical();
-    let i = *c.by_type[t.index()].pick(d);
+    let i = *c.by_type[t].pick(d);
     &c.scenarios[i as usize]
 }
 
@@ -113,11 +113,7 @@ impl Cx<'_> {
     pub fn new_claim(&self) -> Claim {
         let mut header = Record::new(self.t.header_table());
         let id = Value::Int(self.id);
-        if self.t == ClaimType::PartD {
-            header.set(Col::PDE_ID, id);
-        } else {
-            header.set(Col::CLM_ID, id);
-        }
+        header.set(self.t.info().id_column, id);
         header.set(Col::CLM_GRP_ID, id);
         header.set(Col::FINAL_ACTION, Value::Str("F"));
         Claim {

@@ -1,6 +1,6 @@
 //! Per-beneficiary claim and line counts, for `synthetic_users_by_claim_count_full.csv`.
 
-use crate::model::{Claim, ClaimType};
+use crate::model::{Claim, ClaimType, PerType};
 
 /// How many claims and claim lines of each type a set of claims (one beneficiary's) holds.
 ///
@@ -11,10 +11,10 @@ use crate::model::{Claim, ClaimType};
 /// eight types; `emit::users` picks the types the sandbox file lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ClaimTally {
-    /// Claims per type, by [`ClaimType::index`].
-    pub claims: [u64; 8],
-    /// Lines per type, by [`ClaimType::index`] (Part D: one per event).
-    pub lines: [u64; 8],
+    /// Claims per type.
+    pub claims: PerType<u64>,
+    /// Lines per type (Part D: one per event).
+    pub lines: PerType<u64>,
 }
 
 impl ClaimTally {
@@ -22,21 +22,20 @@ impl ClaimTally {
     pub fn of(claims: &[Claim]) -> ClaimTally {
         let mut t = ClaimTally::default();
         for c in claims {
-            let i = c.kind.index();
-            t.claims[i] += 1;
-            t.lines[i] += c.lines.as_ref().map_or(1, |l| l.len() as u64);
+            t.claims[c.kind] += 1;
+            t.lines[c.kind] += c.lines.as_ref().map_or(1, |l| l.len() as u64);
         }
         t
     }
 
     /// Claims of one type.
     pub fn claims_of(&self, t: ClaimType) -> u64 {
-        self.claims[t.index()]
+        self.claims[t]
     }
 
     /// Lines of one type.
     pub fn lines_of(&self, t: ClaimType) -> u64 {
-        self.lines[t.index()]
+        self.lines[t]
     }
 
     /// Claims of all types.
@@ -51,9 +50,7 @@ impl ClaimTally {
 
     /// Adds another tally.
     pub fn add(&mut self, other: &ClaimTally) {
-        for i in 0..8 {
-            self.claims[i] += other.claims[i];
-            self.lines[i] += other.lines[i];
-        }
+        self.claims = self.claims.plus(other.claims);
+        self.lines = self.lines.plus(other.lines);
     }
 }
