@@ -122,17 +122,6 @@ fn end_date_stays_where_every_date_is_valid_and_every_code_system_existed() {
     );
 }
 
-// Defect 9: the --formats help named the wrong default.
-
-#[test]
-fn formats_help_names_the_real_default() {
-    let o = bbgen(&["--help"]);
-    let help = String::from_utf8_lossy(&o.stdout);
-    assert!(help.contains("[default: csv,fhir,parquet]"), "{help}");
-    assert!(!help.contains("[default: default]"), "{help}");
-    assert!(help.contains("verify"), "{help}");
-}
-
 // Defect 10: progress, summary and empty shards.
 
 /// Runs bbgen in a pseudo-terminal (so the bar is drawn) and returns everything it printed.
