@@ -1,5 +1,6 @@
 //! Micro-benchmarks of the generating core and the table renderers (`cargo bench`).
-//! End-to-end throughput against the disk is measured by `benches/throughput.sh`.
+//! End-to-end throughput is measured by `benches/output.py` (against the page cache) and
+//! `benches/throughput.sh` (against the disk).
 
 use bbgen::emit::csv::CsvTables;
 use bbgen::emit::{Chunk, Emitter, Out, RenderContext};
@@ -99,9 +100,7 @@ fn csv_chunk(b: divan::Bencher) {
 fn parquet_chunk(b: divan::Bencher) {
     render_bench(
         b,
-        &bbgen::emit::parquet::ParquetTables {
-            compression: Default::default(),
-        },
+        &bbgen::emit::parquet::ParquetTables::new(Default::default()),
     );
 }
 

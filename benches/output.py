@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+<<<<<<< HEAD
 """Output throughput of a release bbgen against the page cache, in one session.
 
 Every row is the median of REPS runs (the machine is shared and noisy: compare ratios taken
@@ -8,6 +9,17 @@ Peak RSS comes from `/usr/bin/time -v`.
 
     cargo build --release
     benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--dir /tmp/x]
+=======
+"""Output throughput of a release bbgen against the page cache, measured in one session.
+
+Every row is the median of REPS runs (the machine is shared and noisy: compare the ratios,
+taken in the same session, not absolute figures). Baselines: `dd bs=1M` writing the default
+run's bytes to the same file system (page cache, no fdatasync) and `--stdout ndjson > file`.
+Peak RSS comes from `/usr/bin/time -v` (the largest of the runs).
+
+    cargo build --release
+    benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--dir DIR]
+>>>>>>> pipeline
 """
 
 import argparse
@@ -34,6 +46,7 @@ def du(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
+<<<<<<< HEAD
 class Bench:
     def __init__(self, args):
         self.a = args
@@ -62,6 +75,36 @@ class Bench:
             size = du(out)
             shutil.rmtree(out)
             return wall, rss, size, m["counts"]
+=======
+def rows(counts, prefix):
+    return sum(v for k, v in counts.items() if k.startswith(prefix))
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+
+    def median(self, label, run):
+        """Runs `run` REPS times (each returns wall, rss, bytes, counts); prints the median."""
+        results = [run() for _ in range(self.a.reps)]
+        wall = statistics.median(r[0] for r in results)
+        rss = max(r[1] for r in results)
+        size, counts = results[0][2], results[0][3]
+        print(f"| {label} | {wall:.2f} s | {size / 1e6:.0f} MB | {size / wall / 1e6:.0f} MB/s "
+              f"| {rss:.0f} MB |", flush=True)
+        return wall, size, counts
+
+    def run(self, *opts):
+        out = os.path.join(self.a.dir, "out")
+        def once():
+            shutil.rmtree(out, ignore_errors=True)
+            wall, rss = timed([self.a.bbgen, "--users", str(self.a.users), "--out", out,
+                               "--quiet", *opts])
+            counts = json.load(open(os.path.join(out, "manifest.json")))["counts"]
+            size = du(out)
+            shutil.rmtree(out)
+            return wall, rss, size, counts
+>>>>>>> pipeline
         return once
 
     def stdout_to_file(self):
@@ -87,10 +130,13 @@ class Bench:
         return once
 
 
+<<<<<<< HEAD
 def rows(counts, prefix):
     return sum(v for k, v in counts.items() if k.startswith(prefix))
 
 
+=======
+>>>>>>> pipeline
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--users", type=int, default=1000)
@@ -99,6 +145,7 @@ def main():
     p.add_argument("--dir", default=None)
     a = p.parse_args()
     a.dir = a.dir or tempfile.mkdtemp(prefix="bbgen-bench-")
+<<<<<<< HEAD
     b = Bench(a)
     u = a.users
     print(f"bbgen {a.bbgen}, {u} users, {a.reps} runs each, in {a.dir}, {os.cpu_count()} cores")
@@ -119,6 +166,25 @@ def main():
         print(f"csv+parquet, {t} thread(s)     {u / cp[t]:.0f} beneficiaries/s (target >= 4000 on 2)")
     print(f"parquet rows/s / csv rows/s   {(rows(q, 'parquet/') / pq) / (rows(c, 'csv/') / csv):.2f}"
           "  (target >= 0.5)")
+=======
+    b, u = Bench(a), a.users
+    print(f"{a.bbgen}, {u} users, median of {a.reps}, in {a.dir}, {os.cpu_count()} cores\n")
+    print("| run | wall | bytes | rate | peak RSS |\n|---|---|---|---|---|")
+    dflt, size, _ = b.median("default formats", b.run())
+    dd, _, _ = b.median("`dd bs=1M`, same bytes", b.dd(size))
+    fhir, _, _ = b.median("`--formats fhir`", b.run("--formats", "fhir"))
+    so, _, _ = b.median("`--stdout ndjson > file`", b.stdout_to_file())
+    cp = {t: b.median(f"`--formats csv,parquet --threads {t}`",
+                      b.run("--formats", "csv,parquet", "--threads", str(t)))[0] for t in (1, 2)}
+    csv, _, c = b.median("`--formats csv`", b.run("--formats", "csv"))
+    pq, _, q = b.median("`--formats parquet`", b.run("--formats", "parquet"))
+    print(f"\ndefault / dd: {dflt / dd:.2f} (target <= 1.5)")
+    print(f"fhir files / stdout > file: {fhir / so:.2f} (target <= 1.2)")
+    for t in (1, 2):
+        print(f"csv+parquet, {t} thread(s): {u / cp[t]:.0f} beneficiaries/s (target >= 4000 on 2)")
+    ratio = (rows(q, "parquet/") / pq) / (rows(c, "csv/") / csv)
+    print(f"parquet rows/s over csv rows/s: {ratio:.2f} (target >= 0.5)")
+>>>>>>> pipeline
     shutil.rmtree(a.dir, ignore_errors=True)
 
 

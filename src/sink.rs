@@ -136,7 +136,7 @@ pub struct Queue<'scope, T, R> {
 
 impl<'scope, T: Send + 'scope, R: Send + 'scope> Queue<'scope, T, R> {
     /// Items waiting in a queue at most.
-    const DEPTH: usize = 8;
+    const DEPTH: usize = 2;
 
     /// Starts a thread in `scope` that hands the queued items to `handle` and returns what it
     /// makes of them once the queue is closed.

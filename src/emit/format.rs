@@ -65,7 +65,7 @@ formats! {
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
     Parquet = "parquet", default = true
-        => |c| Box::new(crate::emit::parquet::ParquetTables { compression: c.parquet_compression });
+        => |c| Box::new(crate::emit::parquet::ParquetTables::new(c.parquet_compression));
     /// RIF files as BFD ingests them.
     Rif = "rif", default = false => |_c| Box::new(rif::RifTables::all());
     /// PostgreSQL schema and load scripts (for the CSV tables, which it implies).

@@ -123,11 +123,9 @@ pub struct TableWriter<W: std::io::Write + Send> {
 impl<W: std::io::Write + Send> TableWriter<W> {
     /// Appends a batch.
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), ParquetError> {
-        let mut rest = batch.clone();
-        while rest.num_rows() > 0 {
-            let take = rest.num_rows().min(self.group_rows - self.rows);
-            let part = rest.slice(0, take);
-            rest = rest.slice(take, rest.num_rows() - take);
+        let (n, mut at) = (batch.num_rows(), 0);
+        while at < n {
+            let take = (n - at).min(self.group_rows - self.rows);
             let columns = match &mut self.columns {
                 Some(c) => c,
                 none => none.insert(
@@ -136,13 +134,19 @@ impl<W: std::io::Write + Send> TableWriter<W> {
                 ),
             };
             let mut leaves = Vec::with_capacity(columns.len());
-            for (field, array) in self.schema.fields().iter().zip(part.columns()) {
-                leaves.extend(compute_leaves(field, array)?);
+            for (field, array) in self.schema.fields().iter().zip(batch.columns()) {
+                // Most batches fit in the open row group whole: slicing every column costs.
+                if take == n {
+                    leaves.extend(compute_leaves(field, array)?);
+                } else {
+                    leaves.extend(compute_leaves(field, &array.slice(at, take))?);
+                }
             }
             for (w, leaf) in columns.iter_mut().zip(&leaves) {
                 w.write(leaf)?;
             }
             self.rows += take;
+            at += take;
             if self.rows == self.group_rows {
                 self.flush()?;
             }
@@ -195,17 +199,30 @@ impl FileEncoder for TableWriter<Vec<u8>> {
 /// The Parquet tables.
 pub struct ParquetTables {
     /// Page compression.
-    pub compression: ParquetCompression,
+    compression: ParquetCompression,
+    /// Every table with its Arrow schema, built once: a schema per batch is hundreds of
+    /// allocations.
+    tables: Vec<(&'static Table, Arc<Schema>)>,
+}
+
+impl ParquetTables {
+    /// Every table, its pages compressed as given.
+    pub fn new(compression: ParquetCompression) -> ParquetTables {
+        ParquetTables {
+            compression,
+            tables: TABLES.iter().map(|&t| (t, schema(t))).collect(),
+        }
+    }
 }
 
 impl TableStream for ParquetTables {
-    type Item = &'static Table;
+    type Item = (&'static Table, Arc<Schema>);
 
-    fn items(&self) -> &[&'static Table] {
-        &TABLES
+    fn items(&self) -> &[(&'static Table, Arc<Schema>)] {
+        &self.tables
     }
 
-    fn stream(&self, &t: &&'static Table) -> Stream {
+    fn stream(&self, &(t, _): &(&'static Table, Arc<Schema>)) -> Stream {
         let compression = self.compression;
         Stream {
             path: format!("parquet/{}.parquet", t.name),
@@ -217,8 +234,13 @@ impl TableStream for ParquetTables {
         }
     }
 
-    fn part(&self, _ctx: &RenderContext<'_>, chunk: &Chunk, &t: &&'static Table) -> Part {
-        let batch = batch(chunk, t);
+    fn part(
+        &self,
+        _ctx: &RenderContext<'_>,
+        chunk: &Chunk,
+        (t, schema): &(&'static Table, Arc<Schema>),
+    ) -> Part {
+        let batch = batch(chunk, t, schema);
         Part {
             rows: batch.as_ref().map_or(0, |b| b.num_rows() as u64),
             data: PartData::Encoded(Box::new(batch)),
@@ -234,7 +256,11 @@ enum Builder {
 }
 
 /// One chunk's rows of `table` as a record batch.
-pub fn batch(chunk: &Chunk, table: &'static Table) -> Result<RecordBatch, ArrowError> {
+pub fn batch(
+    chunk: &Chunk,
+    table: &'static Table,
+    schema: &Arc<Schema>,
+) -> Result<RecordBatch, ArrowError> {
     // Sized up front: growing hundreds of builders chunk after chunk is mostly allocation.
     let n = for_each_row(chunk, table, |_| {}) as usize;
     let mut builders: Vec<Builder> = table
@@ -304,7 +330,7 @@ pub fn batch(chunk: &Chunk, table: &'static Table) -> Result<RecordBatch, ArrowE
             }
         })
         .collect();
-    RecordBatch::try_new(schema(table), arrays)
+    RecordBatch::try_new(schema.clone(), arrays)
 }
 
 #[cfg(test)]
