@@ -223,6 +223,9 @@ pub struct Scenario {
     pub dx_for: PerType<Option<Weighted<&'static str>>>,
     /// Secondary diagnosis candidates.
     pub dx2: Vec<&'static str>,
+    /// Signs and symptoms a patient of the scenario presents with on an unplanned hospital
+    /// admission (the admitting diagnosis, before the workup finds the principal one).
+    pub admitting: Vec<&'static str>,
     /// External cause codes (injuries).
     pub ecode: Vec<&'static str>,
     /// Professional specialties (CMS specialty codes).
@@ -263,6 +266,7 @@ impl Scenario {
             .iter()
             .chain(self.dx_for.iter().flatten().flat_map(|w| w.items.iter()))
             .chain(self.dx2.iter())
+            .chain(self.admitting.iter())
             .chain(self.ecode.iter())
             .chain(self.stays.items.iter().flat_map(|s| s.dx.iter()))
             .copied()
@@ -651,6 +655,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
                     dx: Weighted::default(),
                     dx_for: Default::default(),
                     dx2: Vec::new(),
+                    admitting: Vec::new(),
                     ecode: Vec::new(),
                     spec: Weighted::default(),
                     pos: Weighted::default(),
@@ -748,6 +753,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
         }
         "dx" => codes(&mut s.dx),
         "dx2" => s.dx2.extend(toks()),
+        "adm" => s.admitting.extend(toks()),
         "ecode" => s.ecode.extend(toks()),
         "spec" => codes(&mut s.spec),
         "pos" => codes(&mut s.pos),

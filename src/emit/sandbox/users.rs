@@ -1,7 +1,7 @@
 //! `synthetic_users_by_claim_count_full.csv`: every user by claim count, in the format of the
 //! file the Blue Button developer docs link as "CSV of sample beneficiaries with rich claims
 //! data" (unsigned BENE_ID, a trailing comma on every row, LF line ends, sorted by total claim
-//! count descending, and a last row that holds only the number of users in its eleventh field).
+//! count descending, and a last line of ten commas with no line end).
 //!
 //! As in that file, the totals cover carrier claims, inpatient claims and Part D events, and
 //! line counts are claim lines of the carrier and inpatient claims.
@@ -11,6 +11,9 @@ use crate::model::{Beneficiary, Claim, ClaimType};
 
 /// File name in the output directory.
 pub const FILE: &str = "synthetic_users_by_claim_count_full.csv";
+
+/// The last line of the file, exactly as the sandbox's file ends.
+pub const TRAILER: &str = ",,,,,,,,,,";
 
 /// One user's counts; kept compact because the file is sorted over all users at the end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,8 +78,7 @@ inpatient_claim_line_count,partd_event_count,\n",
         }
         out.extend_from_slice(b",\n");
     }
-    out.extend_from_slice(b",,,,,,,,,,");
-    out.extend_from_slice(b.format(tallies.len()).as_bytes());
-    out.push(b'\n');
+    // The sandbox file's last line: ten empty fields, no line end.
+    out.extend_from_slice(TRAILER.as_bytes());
     out
 }
