@@ -390,7 +390,8 @@ fn every_claim_is_coherent_with_its_scenario() {
             ClaimType::Carrier => {
                 for hc in &codes.hcpcs {
                     assert!(
-                        sc.carrier.items.iter().any(|f| f.code == hc),
+                        sc.carrier.items.iter().any(|f| f.code == hc)
+                            || cl.quality.items.iter().any(|f| f.code == hc),
                         "{} {hc}",
                         sc.id
                     );
@@ -402,8 +403,17 @@ fn every_claim_is_coherent_with_its_scenario() {
                 }
             }
             ClaimType::Outpatient => {
+                let packaged = |rev: &str, hc: Option<&str>| {
+                    ["outpatient", "outpatient_surgery"].iter().any(|s| {
+                        cl.setting(s)
+                            .lines
+                            .items
+                            .iter()
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc)
+                    })
+                };
                 for (rev, hc) in &codes.rev {
-                    if rev == "0001" {
+                    if rev == "0001" || packaged(rev, hc.as_deref()) {
                         continue;
                     }
                     let hc = hc.as_deref().unwrap();

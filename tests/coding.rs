@@ -127,3 +127,148 @@ fn admitting_and_principal_diagnoses_differ_at_realistic_rates() {
         }
     }
 }
+
+/// Modifiers that let a service appear twice on a claim on the same day: distinct procedural
+/// service (59, X{EPSU}), repeat procedures and tests (76, 77, 91), laterality and bilateral
+/// (RT, LT, 50).
+const REPEAT_MODIFIERS: [&str; 11] = [
+    "59", "XE", "XP", "XS", "XU", "76", "77", "91", "RT", "LT", "50",
+];
+
+/// A line's HCPCS code, service date, performing provider and modifiers.
+struct LineCode {
+    hcpcs: String,
+    day: String,
+    npi: String,
+    mods: Vec<String>,
+}
+
+fn line_codes(c: &Claim) -> Vec<LineCode> {
+    let professional = c.kind == ClaimType::Carrier;
+    let (day, npi) = if professional {
+        (Col::LINE_1ST_EXPNS_DT, Col::PRF_PHYSN_NPI)
+    } else {
+        (Col::REV_CNTR_DT, Col::RNDRNG_PHYSN_NPI)
+    };
+    c.lines
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|l| {
+            Some(LineCode {
+                hcpcs: text(l, Col::HCPCS_CD)?,
+                day: l
+                    .get(day)
+                    .as_date()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                npi: text(l, npi).unwrap_or_default(),
+                mods: [Col::HCPCS_1ST_MDFR_CD, Col::HCPCS_2ND_MDFR_CD]
+                    .into_iter()
+                    .filter_map(|m| text(l, m))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn is_em(code: &str) -> bool {
+    code.parse::<u32>()
+        .is_ok_and(|n| (99202..=99499).contains(&n))
+        || matches!(code, "G0402" | "G0438" | "G0439" | "G0463")
+}
+
+fn is_major(code: &str) -> bool {
+    bbgen::seeds::clinical::fee(code).is_some_and(|f| f.tos == "2")
+}
+
+#[test]
+fn no_line_repeats_a_service_on_the_same_day_without_a_modifier() {
+    for t in [ClaimType::Carrier, ClaimType::Outpatient] {
+        for c in claims(t) {
+            let ls = line_codes(&c);
+            for (i, a) in ls.iter().enumerate() {
+                let allowed = a
+                    .mods
+                    .iter()
+                    .any(|m| REPEAT_MODIFIERS.contains(&m.as_str()));
+                let dup = ls[..i].iter().any(|b| b.hcpcs == a.hcpcs && b.day == a.day);
+                assert!(
+                    !dup || allowed,
+                    "{t:?} claim {}: {} twice on {}",
+                    c.card,
+                    a.hcpcs,
+                    a.day
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn facility_lines_never_carry_the_professional_component() {
+    for c in claims(ClaimType::Outpatient) {
+        for l in line_codes(&c) {
+            assert!(
+                !l.mods.iter().any(|m| m == "26" || m == "TC"),
+                "outpatient claim {}: {} with {:?}",
+                c.card,
+                l.hcpcs,
+                l.mods
+            );
+        }
+    }
+}
+
+#[test]
+fn one_em_per_provider_and_day_and_one_major_procedure_per_claim() {
+    for t in [ClaimType::Carrier, ClaimType::Outpatient] {
+        for c in claims(t) {
+            let ls = line_codes(&c);
+            let mut em: Vec<(&str, &str)> = Vec::new();
+            for l in ls.iter().filter(|l| is_em(&l.hcpcs)) {
+                let key = (l.npi.as_str(), l.day.as_str());
+                assert!(
+                    !em.contains(&key),
+                    "{t:?} claim {}: two E/M on {}",
+                    c.card,
+                    l.day
+                );
+                em.push(key);
+                // Modifier 25: a significant, separately identifiable E/M beside a procedure.
+                let procedure = ls.iter().any(|p| p.day == l.day && is_major(&p.hcpcs));
+                assert_eq!(
+                    l.mods.iter().any(|m| m == "25"),
+                    procedure,
+                    "{t:?} claim {}: modifier 25 on {}",
+                    c.card,
+                    l.hcpcs
+                );
+            }
+            let major = ls.iter().filter(|l| is_major(&l.hcpcs)).count();
+            assert!(
+                major <= 1,
+                "{t:?} claim {}: {major} major procedures",
+                c.card
+            );
+        }
+    }
+}
+
+#[test]
+fn dialysis_months_bill_three_sessions_a_week() {
+    let months: Vec<usize> = claims(ClaimType::Outpatient)
+        .iter()
+        .filter(|c| c.header.view().get(Col::CLM_FAC_TYPE_CD).as_str() == Some("7"))
+        .map(|c| {
+            line_codes(c)
+                .iter()
+                .filter(|l| matches!(l.hcpcs.as_str(), "90935" | "90937"))
+                .count()
+        })
+        .collect();
+    assert!(months.len() > 100, "{} dialysis claims", months.len());
+    let mean = months.iter().sum::<usize>() as f64 / months.len() as f64;
+    assert!((11.5..=14.0).contains(&mean), "{mean:.1} sessions a month");
+    assert!(months.iter().all(|&n| (10..=14).contains(&n)));
+}

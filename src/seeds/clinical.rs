@@ -309,6 +309,8 @@ pub struct Clinical {
     pub by_type: PerType<Weighted<u16>>,
     /// Comorbidities any claim may list as secondary diagnoses.
     pub comorbid: Vec<&'static str>,
+    /// Quality-data codes practitioners report beside office visits ($0.00 lines).
+    pub quality: Weighted<&'static Fee>,
     /// Generic line pools by setting name (`inpatient`, `snf`, `hha`, `hospice`).
     pub settings: HashMap<&'static str, Setting>,
 }
@@ -625,6 +627,7 @@ fn rev_line(t: &'static str, line: usize) -> RevLine {
 fn parse_scenarios(text: &'static str) -> Clinical {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut comorbid = Vec::new();
+    let mut quality = Weighted::default();
     let mut settings: HashMap<&'static str, Setting> = HashMap::new();
     enum Block {
         None,
@@ -681,6 +684,16 @@ fn parse_scenarios(text: &'static str) -> Clinical {
                 comorbid.extend(toks());
                 continue;
             }
+            "quality" => {
+                for t in toks() {
+                    let (c, w) = weighted_token(t, n);
+                    let f = fee(c).unwrap_or_else(|| {
+                        panic!("scenarios.txt line {n}: {c} has no row in fees.tsv")
+                    });
+                    quality.push(f, w);
+                }
+                continue;
+            }
             _ => {}
         }
         match block {
@@ -716,6 +729,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
         scenarios,
         by_type,
         comorbid,
+        quality,
         settings,
     };
     check(&c);

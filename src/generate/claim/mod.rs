@@ -30,6 +30,7 @@
 
 mod carrier;
 mod dme;
+mod encounter;
 mod hha;
 mod hospice;
 mod inpatient;
