@@ -6,16 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
-
 use std::sync::Arc;
 
 use crate::codes::{self, CodeOverrides, CodeTablesError, Codes};
-use crate::dataset::Dataset;
 use crate::emit::compress::Compression;
-use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
-use crate::model::{Beneficiary, Claim, RowRef, ids};
+use crate::emit::tables::ParquetCompression;
+use crate::model::ids;
 use crate::options::Options;
 use crate::pipeline::{Format, RunConfig, Shard};
 use crate::value::Date;
@@ -389,100 +385,6 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
         index: k - 1,
         count: n,
     })
-}
-
-/// Resolves `who` to a user index of the run described by `opts`.
-pub fn resolve_user(who: &str, opts: &Options) -> Result<u64, String> {
-    let i = ids::index_of_username(who)
-        .or_else(|| who.parse::<i64>().ok().and_then(ids::index_of_bene_id))
-        .ok_or_else(|| {
-            format!("'{who}' is neither a sandbox user name (BBUser00042) nor a BENE_ID")
-        })?;
-    if !opts.user_range().contains(&i) {
-        return Err(format!(
-            "{who} is not in this run (users {} to {}); pass the run's --users and --offset",
-            ids::username(opts.offset),
-            ids::username(opts.offset + opts.users - 1)
-        ));
-    }
-    Ok(i)
-}
-
-/// One beneficiary's FHIR document, exactly as `--formats bundles` writes
-/// `fhir/bundles/<patient-id>.json`.
-pub fn patient_fhir(ds: &Dataset, i: u64, codes: &Codes) -> Vec<u8> {
-    let bene = ds.beneficiary(i);
-    let claims = ds.claims(i);
-    let mut out = Vec::new();
-    crate::emit::fhir::Renderer::new(ds.options(), codes).bundle(&mut out, &bene, &claims);
-    out
-}
-
-/// One beneficiary and its claims as JSON: every column by its database name, with cells
-/// written exactly as the CSV tables write them.
-pub fn patient_json(ds: &Dataset, i: u64) -> Vec<u8> {
-    let bene = ds.beneficiary(i);
-    let claims = ds.claims(i);
-    let doc = PatientDoc {
-        bene: &bene,
-        claims: &claims,
-    };
-    let mut out = serde_json::to_vec_pretty(&doc).expect("serializable");
-    out.push(b'\n');
-    out
-}
-
-struct PatientDoc<'a> {
-    bene: &'a Beneficiary,
-    claims: &'a [Claim],
-}
-
-impl Serialize for PatientDoc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("username", self.bene.username.as_str())?;
-        m.serialize_entry("password", self.bene.password.as_str())?;
-        m.serialize_entry("bene_id", &self.bene.bene_id)?;
-        m.serialize_entry("beneficiary", &Row(self.bene.record.view()))?;
-        let claims: Vec<ClaimDoc<'_>> = self.claims.iter().map(ClaimDoc).collect();
-        m.serialize_entry("claims", &claims)?;
-        m.end()
-    }
-}
-
-struct ClaimDoc<'a>(&'a Claim);
-
-impl Serialize for ClaimDoc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("type", c.kind.name())?;
-        m.serialize_entry("claim", &Row(c.header.view()))?;
-        if let Some(lines) = &c.lines {
-            let rows: Vec<Row<'_>> = lines.iter().map(Row).collect();
-            m.serialize_entry("lines", &rows)?;
-        }
-        m.end()
-    }
-}
-
-/// A row as a JSON object in column order; null cells are left out.
-struct Row<'a>(RowRef<'a>);
-
-impl Serialize for Row<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        let mut cell = Vec::new();
-        for (c, v) in self.0.table.columns.iter().zip(self.0.vals) {
-            if v.is_null() {
-                continue;
-            }
-            cell.clear();
-            write_cell(&mut cell, c, v, DateStyle::Iso);
-            m.serialize_entry(c.db, std::str::from_utf8(&cell).expect("UTF-8"))?;
-        }
-        m.end()
-    }
 }
 
 #[cfg(test)]

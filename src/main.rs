@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use bbgen::Dataset;
-use bbgen::cli::{Cli, Command, GenerateArgs, patient_fhir, patient_json, resolve_user};
+use bbgen::api::{self, Api};
+use bbgen::cli::{Cli, Command, GenerateArgs, PatientArgs};
 use bbgen::pipeline::{self, interrupt, units};
 use bbgen::verify;
 
@@ -37,23 +38,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Some(Command::Patient(args)) => {
-            let opts = args.data.options();
-            let i = resolve_user(&args.who, &opts)?;
-            let ds = Dataset::new(opts).map_err(|e| e.to_string())?;
-            let json = if args.fhir {
-                let (codes, _) = args.data.codes()?;
-                patient_fhir(&ds, i, &codes)
-            } else {
-                patient_json(&ds, i)
-            };
-            match std::io::stdout().write_all(&json) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("cannot write to stdout: {e}"))
-                }
-                _ => Ok(()),
-            }
-        }
+        Some(Command::Patient(args)) => patient(&args),
         Some(Command::Verify(args)) => verify_dir(&args.dir),
         None => {
             interrupt::install();
@@ -63,6 +48,26 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             })
         }
+    }
+}
+
+/// `bbgen patient`: one beneficiary computed alone, as rows or as its FHIR document. The
+/// name is checked before the run is prepared, so a stranger is refused at once.
+fn patient(args: &PatientArgs) -> Result<(), String> {
+    let opts = args.data.options();
+    let i = api::resolve(&args.who, &opts).map_err(|e| e.to_string())?;
+    let (codes, _) = args.data.codes()?;
+    let api = Api::from_dataset(Dataset::new(opts).map_err(|e| e.to_string())?, codes);
+    let bytes = if args.fhir {
+        api.document(i)
+    } else {
+        api.rows(i)
+    };
+    match std::io::stdout().write_all(&bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
+        _ => Ok(()),
     }
 }
 
