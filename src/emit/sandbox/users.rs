@@ -86,7 +86,7 @@ pub fn render(tallies: &mut [UserTally]) -> Vec<u8> {
 
 /// Reads a file [`render`] wrote back into its tallies (so the files of several shards can
 /// be rendered again as one). Every row is checked against what its user name implies (its
-/// BENE_ID and password) and its totals, and the last row against the number of rows.
+/// BENE_ID and password) and its totals, and the file must end with the sandbox's last line.
 pub fn parse(text: &[u8]) -> Result<Vec<UserTally>, String> {
     let text = std::str::from_utf8(text).map_err(|_| "it is not UTF-8".to_string())?;
     let body = text
@@ -99,10 +99,9 @@ pub fn parse(text: &[u8]) -> Result<Vec<UserTally>, String> {
         .enumerate()
         .map(|(i, l)| parse_row(l).map_err(|e| format!("row {}: {e}", i + 2)))
         .collect::<Result<Vec<_>, _>>()?;
-    if last != format!(",,,,,,,,,,{}", tallies.len()) {
+    if last != TRAILER || !text.ends_with(TRAILER) {
         return Err(format!(
-            "its last row {last:?} does not count its {} users",
-            tallies.len()
+            "its last row {last:?} is not the sandbox file's {TRAILER:?} without a line end"
         ));
     }
     Ok(tallies)
@@ -184,7 +183,8 @@ mod tests {
         let file = render(&mut [tally(7, 3, 9), tally(2, 40, 1)]);
         let text = String::from_utf8(file).unwrap();
         for (bad, why) in [
-            (text.replace(",,,,,,,,,,2", ",,,,,,,,,,3"), "last row"),
+            (format!("{text}3"), "last row"),
+            (format!("{text}\n"), "last row"),
             (text.replace("BBUser00002", "BBUser00004"), "not its own"),
             (text.replacen(",42,", ",44,", 1), "totals"),
             (text.replace("BENE_ID", "ID"), "header"),
