@@ -5,7 +5,7 @@ use super::query::{SearchParams, Searched};
 use super::{Api, ApiError, UPSTREAM, dates};
 use crate::emit::fhir::bundle::PageError;
 use crate::emit::fhir::{eob_order, parts, service_end};
-use crate::model::Claim;
+use crate::model::{Claim, ids};
 
 impl Api {
     /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
@@ -49,13 +49,7 @@ impl Api {
         let links = q.links_for(Searched::Eob);
         let mut out = Vec::new();
         self.renderer()
-            .eob_search(
-                &mut out,
-                crate::model::ids::bene_id(i),
-                &claims,
-                &order,
-                &q.page(&links),
-            )
+            .eob_search(&mut out, ids::bene_id(i), &claims, &order, &q.page(&links))
             .map_err(page_error)?;
         Ok(out)
     }
