@@ -10,6 +10,7 @@
 pub mod estimate;
 pub mod interrupt;
 mod lock;
+mod memory;
 pub mod merge;
 mod output;
 pub mod progress;
@@ -122,6 +123,7 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> RunError {
 /// Runs the pipeline into `cfg.out`.
 pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
+    memory::no_huge_pages();
     let target = Target::open(&cfg.out, cfg.force, progress::notice)?;
     let summary = generate_into(cfg, target.temp())?;
     // A signal during the closing step still stops the run rather than publishing it.
@@ -141,6 +143,7 @@ pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
 pub fn run_to_stdout(cfg: &RunConfig) -> Result<Option<Summary>, RunError> {
     use std::io::Write;
     let started = Instant::now();
+    memory::no_huge_pages();
     let plan = Plan::new(cfg, format_emitters(cfg))?;
     let buffers = BufferPool::default();
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
