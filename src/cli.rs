@@ -50,6 +50,7 @@ impl Cli {
         let data = match &cli.command {
             None => Some(&cli.generate.data),
             Some(Command::Patient(a)) => Some(&a.data),
+            Some(Command::Serve(a)) => Some(&a.data),
             Some(Command::Verify(_)) => None,
         };
         if let Some(d) = data.filter(|d| d.offset.saturating_add(d.users) > ids::MAX_USERS) {
@@ -76,6 +77,9 @@ pub enum Command {
     /// Check a dataset against its manifest.json: re-hash every listed file and report files
     /// that changed, are missing or are not listed. Exits 1 if any.
     Verify(VerifyArgs),
+    /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v2, userinfo) over HTTP from the
+    /// data these options generate, computed per request.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Options of `bbgen verify`.

@@ -40,6 +40,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Some(Command::Patient(args)) => patient(&args),
         Some(Command::Verify(args)) => verify_dir(&args.dir),
+        Some(Command::Serve(args)) => bbgen::serve::run(args.config()?),
         None => {
             interrupt::install();
             generate(&cli.generate).inspect_err(|_| {
