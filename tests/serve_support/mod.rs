@@ -43,13 +43,18 @@ impl TestApp {
 impl Sandbox {
     /// `bbgen serve --users 200 --seed 42 --host 127.0.0.1 --port 0` + `extra`.
     pub fn start(extra: &[&str]) -> Sandbox {
+        let mut args = vec!["--seed", "42"];
+        args.extend_from_slice(extra);
+        Sandbox::start_with_users("200", &args)
+    }
+
+    /// `bbgen serve --users N --host 127.0.0.1 --port 0` + `extra`.
+    pub fn start_with_users(users: &str, extra: &[&str]) -> Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bbgen"))
             .args([
                 "serve",
                 "--users",
-                "200",
-                "--seed",
-                "42",
+                users,
                 "--host",
                 "127.0.0.1",
                 "--port",
