@@ -1,15 +1,4 @@
 #!/usr/bin/env python3
-<<<<<<< HEAD
-"""Output throughput of a release bbgen against the page cache, in one session.
-
-Every row is the median of REPS runs (the machine is shared and noisy: compare ratios taken
-in the same session, not absolute figures). Baselines: `dd bs=1M` writing the default run's
-bytes to the same file system (page cache, no fdatasync), and `--stdout ndjson > file`.
-Peak RSS comes from `/usr/bin/time -v`.
-
-    cargo build --release
-    benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--dir /tmp/x]
-=======
 """Output throughput of a release bbgen against the page cache, measured in one session.
 
 Every row is the median of REPS runs (the machine is shared and noisy: compare the ratios,
@@ -17,9 +6,12 @@ taken in the same session, not absolute figures). Baselines: `dd bs=1M` writing 
 run's bytes to the same file system (page cache, no fdatasync) and `--stdout ndjson > file`.
 Peak RSS comes from `/usr/bin/time -v` (the largest of the runs).
 
+With `--vs OTHER`, every row runs OTHER and BBGEN in turn (A B A B ...), so a before/after
+comparison sees the same machine load, and prints both medians and their ratio.
+
     cargo build --release
-    benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--dir DIR]
->>>>>>> pipeline
+    benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--vs OLD]
+                      [--dir DIR] [--only default,fhir,...]
 """
 
 import argparse
@@ -46,145 +38,120 @@ def du(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-<<<<<<< HEAD
-class Bench:
-    def __init__(self, args):
-        self.a = args
-        self.rows = []
-
-    def median(self, label, run):
-        """Runs `run` REPS times; each returns (wall, rss, bytes, extra); records medians."""
-        results = [run() for _ in range(self.a.reps)]
-        wall = statistics.median(r[0] for r in results)
-        rss = max(r[1] for r in results)
-        size, extra = results[0][2], results[0][3]
-        self.rows.append((label, wall, rss, size, extra))
-        print(f"{label:48} {wall:7.2f} s  {size / wall / 1e6:7.0f} MB/s  {rss:5.0f} MB  {extra}",
-              flush=True)
-        return wall, size, extra
-
-    def run(self, *opts, threads=None):
-        out = os.path.join(self.a.dir, "out")
-        def once():
-            shutil.rmtree(out, ignore_errors=True)
-            cmd = [self.a.bbgen, "--users", str(self.a.users), "--out", out, "--quiet", *opts]
-            if threads:
-                cmd += ["--threads", str(threads)]
-            wall, rss = timed(cmd)
-            m = json.load(open(os.path.join(out, "manifest.json")))
-            size = du(out)
-            shutil.rmtree(out)
-            return wall, rss, size, m["counts"]
-=======
 def rows(counts, prefix):
     return sum(v for k, v in counts.items() if k.startswith(prefix))
 
 
+class Result:
+    """The medians of one row's runs of one binary."""
+
+    def __init__(self, runs):
+        self.wall = statistics.median(r[0] for r in runs)
+        self.rss = max(r[1] for r in runs)
+        self.size, self.counts = runs[0][2], runs[0][3]
+
+
 class Bench:
     def __init__(self, args):
         self.a = args
+        self.bins = [args.vs, args.bbgen] if args.vs else [args.bbgen]
 
-    def median(self, label, run):
-        """Runs `run` REPS times (each returns wall, rss, bytes, counts); prints the median."""
-        results = [run() for _ in range(self.a.reps)]
-        wall = statistics.median(r[0] for r in results)
-        rss = max(r[1] for r in results)
-        size, counts = results[0][2], results[0][3]
-        print(f"| {label} | {wall:.2f} s | {size / 1e6:.0f} MB | {size / wall / 1e6:.0f} MB/s "
-              f"| {rss:.0f} MB |", flush=True)
-        return wall, size, counts
+    def row(self, label, make):
+        """Runs `make(bin)()` REPS times per binary, interleaved; prints and returns the
+        candidate's result (the last binary)."""
+        runs = [[] for _ in self.bins]
+        for _ in range(self.a.reps):
+            for i, b in enumerate(self.bins):
+                runs[i].append(make(b)())
+        res = [Result(r) for r in runs]
+        cells = " | ".join(f"{r.wall:.2f} s, {r.size / r.wall / 1e6:.0f} MB/s, {r.rss:.0f} MB"
+                           for r in res)
+        ratio = f" | {res[1].wall / res[0].wall:.2f}" if len(res) == 2 else ""
+        print(f"| {label} | {res[-1].size / 1e6:.0f} MB | {cells}{ratio} |", flush=True)
+        return res
 
     def run(self, *opts):
         out = os.path.join(self.a.dir, "out")
-        def once():
-            shutil.rmtree(out, ignore_errors=True)
-            wall, rss = timed([self.a.bbgen, "--users", str(self.a.users), "--out", out,
-                               "--quiet", *opts])
-            counts = json.load(open(os.path.join(out, "manifest.json")))["counts"]
-            size = du(out)
-            shutil.rmtree(out)
-            return wall, rss, size, counts
->>>>>>> pipeline
-        return once
+        def make(bbgen):
+            def once():
+                shutil.rmtree(out, ignore_errors=True)
+                wall, rss = timed([bbgen, "--users", str(self.a.users), "--out", out,
+                                   "--quiet", *opts])
+                counts = json.load(open(os.path.join(out, "manifest.json")))["counts"]
+                size = du(out)
+                shutil.rmtree(out)
+                return wall, rss, size, counts
+            return once
+        return make
 
     def stdout_to_file(self):
         path = os.path.join(self.a.dir, "stdout.ndjson")
-        def once():
-            with open(path, "wb") as f:
-                wall, rss = timed([self.a.bbgen, "--users", str(self.a.users), "--quiet",
-                                   "--stdout", "ndjson"], stdout=f)
-            size = os.path.getsize(path)
-            os.remove(path)
-            return wall, rss, size, {}
-        return once
+        def make(bbgen):
+            def once():
+                with open(path, "wb") as f:
+                    wall, rss = timed([bbgen, "--users", str(self.a.users), "--quiet",
+                                       "--stdout", "ndjson"], stdout=f)
+                size = os.path.getsize(path)
+                os.remove(path)
+                return wall, rss, size, {}
+            return once
+        return make
 
     def dd(self, size):
         path = os.path.join(self.a.dir, "dd.bin")
-        def once():
-            start = time.monotonic()
-            subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M",
-                            f"count={size // 1048576 + 1}", "status=none"], check=True)
-            wall = time.monotonic() - start
-            os.remove(path)
-            return wall, 0, size, {}
-        return once
+        def make(_):
+            def once():
+                start = time.monotonic()
+                subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M",
+                                f"count={size // 1048576 + 1}", "status=none"], check=True)
+                wall = time.monotonic() - start
+                os.remove(path)
+                return wall, 0, size, {}
+            return once
+        return make
 
 
-<<<<<<< HEAD
-def rows(counts, prefix):
-    return sum(v for k, v in counts.items() if k.startswith(prefix))
+ROWS = ["default", "fhir", "csv,parquet", "csv", "parquet"]
 
 
-=======
->>>>>>> pipeline
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--users", type=int, default=1000)
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--bbgen", default="target/release/bbgen")
+    p.add_argument("--vs", default=None, help="a baseline bbgen, run in turn with --bbgen")
     p.add_argument("--dir", default=None)
+    p.add_argument("--only", default=",".join(ROWS),
+                   help=f"rows to run, of {','.join(ROWS)} (csv,parquet is written csv+parquet)")
     a = p.parse_args()
     a.dir = a.dir or tempfile.mkdtemp(prefix="bbgen-bench-")
-<<<<<<< HEAD
-    b = Bench(a)
-    u = a.users
-    print(f"bbgen {a.bbgen}, {u} users, {a.reps} runs each, in {a.dir}, {os.cpu_count()} cores")
-    dflt, size, _ = b.median("default formats", b.run())
-    dd, _, _ = b.median("dd bs=1M, same bytes", b.dd(size))
-    fhir, _, _ = b.median("--formats fhir", b.run("--formats", "fhir"))
-    so, _, _ = b.median("--stdout ndjson > file", b.stdout_to_file())
-    cp = {}
-    for t in (1, 2):
-        cp[t], _, _ = b.median(f"--formats csv,parquet --threads {t}",
-                               b.run("--formats", "csv,parquet", threads=t))
-    csv, _, c = b.median("--formats csv", b.run("--formats", "csv"))
-    pq, _, q = b.median("--formats parquet", b.run("--formats", "parquet"))
-    print()
-    print(f"default / dd                  {dflt / dd:.2f}  (target <= 1.5)")
-    print(f"fhir files / stdout > file    {fhir / so:.2f}  (target <= 1.2)")
-    for t in (1, 2):
-        print(f"csv+parquet, {t} thread(s)     {u / cp[t]:.0f} beneficiaries/s (target >= 4000 on 2)")
-    print(f"parquet rows/s / csv rows/s   {(rows(q, 'parquet/') / pq) / (rows(c, 'csv/') / csv):.2f}"
-          "  (target >= 0.5)")
-=======
+    only = set(a.only.replace("csv,parquet", "csv+parquet").split(","))
     b, u = Bench(a), a.users
-    print(f"{a.bbgen}, {u} users, median of {a.reps}, in {a.dir}, {os.cpu_count()} cores\n")
-    print("| run | wall | bytes | rate | peak RSS |\n|---|---|---|---|---|")
-    dflt, size, _ = b.median("default formats", b.run())
-    dd, _, _ = b.median("`dd bs=1M`, same bytes", b.dd(size))
-    fhir, _, _ = b.median("`--formats fhir`", b.run("--formats", "fhir"))
-    so, _, _ = b.median("`--stdout ndjson > file`", b.stdout_to_file())
-    cp = {t: b.median(f"`--formats csv,parquet --threads {t}`",
-                      b.run("--formats", "csv,parquet", "--threads", str(t)))[0] for t in (1, 2)}
-    csv, _, c = b.median("`--formats csv`", b.run("--formats", "csv"))
-    pq, _, q = b.median("`--formats parquet`", b.run("--formats", "parquet"))
-    print(f"\ndefault / dd: {dflt / dd:.2f} (target <= 1.5)")
-    print(f"fhir files / stdout > file: {fhir / so:.2f} (target <= 1.2)")
-    for t in (1, 2):
-        print(f"csv+parquet, {t} thread(s): {u / cp[t]:.0f} beneficiaries/s (target >= 4000 on 2)")
-    ratio = (rows(q, "parquet/") / pq) / (rows(c, "csv/") / csv)
-    print(f"parquet rows/s over csv rows/s: {ratio:.2f} (target >= 0.5)")
->>>>>>> pipeline
+    who = f"{a.bbgen} against {a.vs} (before | after | after/before)" if a.vs else a.bbgen
+    print(f"{who}, {u} users, median of {a.reps}, in {a.dir}, {os.cpu_count()} cores\n")
+    cols = "before | after | ratio" if a.vs else "wall, rate, peak RSS"
+    print(f"| run | bytes | {cols} |\n|---|---|{'---|' * (3 if a.vs else 1)}")
+    ratios = []
+    if "default" in only:
+        dflt = b.row("default formats", b.run())[-1]
+        dd = b.row("`dd bs=1M`, same bytes", b.dd(dflt.size))[-1]
+        ratios.append(f"default / dd: {dflt.wall / dd.wall:.2f} (target <= 1.5)")
+    if "fhir" in only:
+        fhir = b.row("`--formats fhir`", b.run("--formats", "fhir"))[-1]
+        so = b.row("`--stdout ndjson > file`", b.stdout_to_file())[-1]
+        ratios.append(f"fhir files / stdout > file: {fhir.wall / so.wall:.2f} (target <= 1.2)")
+    if "csv+parquet" in only:
+        for t in (1, 2):
+            cp = b.row(f"`--formats csv,parquet --threads {t}`",
+                       b.run("--formats", "csv,parquet", "--threads", str(t)))[-1]
+            ratios.append(f"csv+parquet, {t} thread(s): {u / cp.wall:.0f} beneficiaries/s "
+                          "(target >= 4000 on 2)")
+    if "csv" in only and "parquet" in only:
+        csv = b.row("`--formats csv`", b.run("--formats", "csv"))[-1]
+        pq = b.row("`--formats parquet`", b.run("--formats", "parquet"))[-1]
+        ratio = (rows(pq.counts, "parquet/") / pq.wall) / (rows(csv.counts, "csv/") / csv.wall)
+        ratios.append(f"parquet rows/s over csv rows/s: {ratio:.2f} (target >= 0.5)")
+    print("\n(candidate)", "\n".join(ratios), sep="\n")
     shutil.rmtree(a.dir, ignore_errors=True)
 
 

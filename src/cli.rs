@@ -1,5 +1,6 @@
 //! The command line: `bbgen` generates a dataset (the default command), `bbgen patient` prints
-//! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest.
+//! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest,
+//! `bbgen merge` makes one dataset of the shards of a run.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ impl Cli {
             None => Some(&cli.generate.data),
             Some(Command::Patient(a)) => Some(&a.data),
             Some(Command::Serve(a)) => Some(&a.data),
-            Some(Command::Verify(_)) => None,
+            Some(Command::Verify(_) | Command::Merge(_)) => None,
         };
         if let Some(d) = data.filter(|d| d.offset.saturating_add(d.users) > ids::MAX_USERS) {
             return Err(Cli::command().error(
@@ -80,6 +81,28 @@ pub enum Command {
     /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v2, userinfo) over HTTP from the
     /// data these options generate, computed per request.
     Serve(crate::serve::ServeArgs),
+    /// Make one dataset of the N shards of a run (written with --shard 1/N … N/N): text files
+    /// appended in shard order, Parquet parts side by side in parquet/<table>/, the users file
+    /// sorted over all users, and a manifest that bbgen verify checks.
+    Merge(MergeArgs),
+}
+
+/// Options of `bbgen merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard datasets (the --out of each shard's run), in any order.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory for the merged dataset (created if missing); refused if it is not
+    /// empty, unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace a previous bbgen dataset in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `bbgen verify`.

@@ -41,6 +41,22 @@ fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Patient(args)) => patient(&args),
         Some(Command::Verify(args)) => verify_dir(&args.dir),
         Some(Command::Serve(args)) => bbgen::serve::run(args.config()?),
+        Some(Command::Merge(args)) => {
+            let m = pipeline::merge::merge(&args.out, &args.shards, args.force)
+                .map_err(|e| e.to_string())?;
+            if !args.quiet {
+                eprintln!(
+                    "merged {} of {}: {}, {} to {} in {:.1} s",
+                    units::count(m.shards as u64, "shard", "shards"),
+                    units::count(m.users, "beneficiary", "beneficiaries"),
+                    units::count(m.files as u64, "file", "files"),
+                    units::bytes(m.bytes),
+                    args.out.display(),
+                    m.seconds
+                );
+            }
+            Ok(())
+        }
         None => {
             interrupt::install();
             generate(&cli.generate).inspect_err(|_| {

@@ -4,8 +4,12 @@
 use super::query::{SearchParams, Searched};
 use super::{Api, ApiError, UPSTREAM, dates};
 use crate::emit::fhir::bundle::PageError;
-use crate::emit::fhir::{eob_order, parts, service_end};
-use crate::model::{Claim, ids};
+use std::borrow::Cow;
+
+use crate::Dataset;
+use crate::emit::fhir::{eob_order_of_ids, parts, service_end};
+use crate::generate::give_to;
+use crate::model::{Claim, ClaimType, ids};
 
 impl Api {
     /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
@@ -37,21 +41,54 @@ impl Api {
     }
 
     /// The `ExplanationOfBenefit?patient=` searchset page of user `i`: its EOBs in the API's
-    /// order, less those `type`, `service-date` and `_lastUpdated` exclude; only the page's
-    /// EOBs are rendered.
+    /// order, less those `type`, `service-date` and `_lastUpdated` exclude. A claim is generated
+    /// only when the page holds it or `service-date` must read it: the order and `type` need
+    /// only each claim's type and card.
     pub fn search_eob(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
-        let claims = self.dataset().claims(i);
-        let fresh = self.fresh(q);
-        let order: Vec<usize> = eob_order(&claims)
-            .into_iter()
-            .filter(|&c| fresh && selects(q, &claims[c]))
+        let bene_id = ids::bene_id(i);
+        let mut held = self.held(i, q);
+        if !q.service_date.is_empty() {
+            held.retain_mut(|h| served(q, h.claim(self.dataset(), bene_id)));
+        }
+        let keys: Vec<(ClaimType, i64)> = held
+            .iter()
+            .map(|h| (h.kind, ids::claim_id(h.kind, h.card)))
             .collect();
+        let order = eob_order_of_ids(&keys);
         let links = q.links_for(Searched::Eob);
         let mut out = Vec::new();
+        let claim_at = |n: usize| {
+            let h = &held[order[n]];
+            match &h.claim {
+                Some(c) => Cow::Borrowed(c),
+                None => Cow::Owned(h.generate(self.dataset(), bene_id)),
+            }
+        };
         self.renderer()
-            .eob_search(&mut out, ids::bene_id(i), &claims, &order, &q.page(&links))
+            .eob_search(&mut out, bene_id, order.len(), &q.page(&links), claim_at)
             .map_err(page_error)?;
         Ok(out)
+    }
+
+    /// User `i`'s claims of the types `q` asks for, not yet generated, in the order
+    /// [`crate::Dataset::claims`] lists them; none if `_lastUpdated` excludes the run.
+    fn held(&self, i: u64, q: &SearchParams) -> Vec<Held> {
+        if !self.fresh(q) {
+            return Vec::new();
+        }
+        let ds = self.dataset();
+        let slots = ds.slots(i);
+        ClaimType::ALL
+            .into_iter()
+            .filter(|t| q.types.as_ref().is_none_or(|ts| ts.contains(t)))
+            .flat_map(|kind| {
+                slots[kind].clone().map(move |s| Held {
+                    kind,
+                    card: ds.card(kind, s),
+                    claim: None,
+                })
+            })
+            .collect()
     }
 
     /// Whether this run's `meta.lastUpdated`, the same for every resource, meets every
@@ -62,15 +99,36 @@ impl Api {
     }
 }
 
-/// Whether the claim passes `type` and every `service-date` bound.
-fn selects(q: &SearchParams, c: &Claim) -> bool {
-    let typed = q.types.as_ref().is_none_or(|ts| ts.contains(&c.kind));
-    typed
-        && (q.service_date.is_empty()
-            || service_end(c).is_some_and(|d| {
-                let day = dates::day(d);
-                q.service_date.iter().all(|b| b.admits(&day))
-            }))
+/// One of a patient's claims: its type and card, and the claim once generated.
+struct Held {
+    kind: ClaimType,
+    card: u64,
+    claim: Option<Claim>,
+}
+
+impl Held {
+    /// The claim, as [`crate::Dataset::claims`] generates it.
+    fn generate(&self, ds: &Dataset, bene_id: i64) -> Claim {
+        let mut c = ds.unheld_claim(self.kind, self.card);
+        give_to(&mut c, bene_id);
+        c
+    }
+
+    /// The claim, generated on first use and kept.
+    fn claim(&mut self, ds: &Dataset, bene_id: i64) -> &Claim {
+        if self.claim.is_none() {
+            self.claim = Some(self.generate(ds, bene_id));
+        }
+        self.claim.as_ref().expect("just generated")
+    }
+}
+
+/// Whether the claim's service end meets every `service-date` bound.
+fn served(q: &SearchParams, c: &Claim) -> bool {
+    service_end(c).is_some_and(|d| {
+        let day = dates::day(d);
+        q.service_date.iter().all(|b| b.admits(&day))
+    })
 }
 
 /// A page the FHIR server refuses, with its wording: `_count` over the maximum is the front

@@ -1,11 +1,13 @@
-//! Parquet: one file per table (`parquet/<table>.parquet`) with typed columns — Int64 ids and
+//! Parquet: one file per table (`parquet/<table>.parquet`; a shard writes
+//! `parquet/<table>/part-<k>-of-<n>.parquet`, see [`table_path`]) with typed columns — Int64 ids and
 //! integers, Utf8 codes, Date32 dates, Decimal128(p,s) money — from the same column model and
 //! rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
 //! creation time or other run-dependent metadata, so the bytes depend only on the data.
 //!
-//! Workers turn each chunk into one record batch; the file's [`TableWriter`] encodes the
-//! batches into row groups of 128k rows (the last one holds the rest), so row groups do not
-//! follow the chunk size. Each table's file is encoded on its own output thread, so the
+//! Workers hand each chunk's rows of a table to the file's [`TableWriter`], which gathers them
+//! into batches of a few megabytes and encodes those into row groups of 128k rows (fewer for
+//! wide tables; the last one holds the rest), so neither batches nor row groups follow the
+//! chunks. Each table's file is encoded on its own output thread, so the
 //! sixteen tables encode side by side. Every column is declared nullable, as pyarrow and
 //! Spark write them: the model's
 //! NOT NULL is enforced where it means something (the PostgreSQL schema), and a Parquet file
@@ -15,9 +17,9 @@ use std::any::Any;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use arrow_array::ArrayRef;
 use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType, Field, Schema};
+use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
@@ -44,6 +46,20 @@ pub fn row_group_rows(table: &Table) -> usize {
     (ROW_GROUP_CELLS / table.width()).clamp(8 * 1024, ROW_GROUP_ROWS)
 }
 
+/// A table's file: `parquet/<table>.parquet`, or for shard `k` of `n` (1-based) the part file
+/// `parquet/<table>/part-<k>-of-<n>.parquet` (`k` zero-padded to the width of `n`, so names sort
+/// in shard order). Engines read such a directory as one table, and the parts of every shard
+/// can lie side by side in it (`bbgen merge` puts them there).
+pub fn table_path(table: &Table, shard: Option<(u64, u64)>) -> String {
+    match shard {
+        None => format!("parquet/{}.parquet", table.name),
+        Some((k, n)) => {
+            let width = n.to_string().len();
+            format!("parquet/{}/part-{k:0width$}-of-{n}.parquet", table.name)
+        }
+    }
+}
+
 /// The Arrow type of a column.
 fn arrow_type(c: &Column) -> DataType {
     match c.ty {
@@ -68,6 +84,12 @@ pub fn schema(table: &Table) -> Arc<Schema> {
             .collect::<Vec<_>>(),
     ))
 }
+
+/// Bytes of column data (values, offsets and text) a table's writer gathers before it encodes
+/// them as one batch: batches span many chunks (tens of thousands of rows of a narrow table),
+/// so encoding costs per row, not per chunk, while the sixteen tables' open batches stay a
+/// small part of the memory target.
+const BATCH_BYTES: usize = 2 << 20;
 
 /// Opens a Parquet writer for `table` over `out`.
 pub fn writer<W: std::io::Write + Send>(
@@ -98,6 +120,7 @@ pub fn writer<W: std::io::Write + Send>(
     Ok(TableWriter {
         file,
         factory,
+        batch: Batch::new(table),
         schema,
         columns: None,
         rows: 0,
@@ -105,13 +128,17 @@ pub fn writer<W: std::io::Write + Send>(
     })
 }
 
-/// Writes one table's Parquet file: record batches in order, cut into row groups of exactly
-/// [`row_group_rows`] rows (the last holds the rest). Every column is encoded by one writer in
-/// row order, so the bytes depend on the batches alone, never on the threads.
+/// Writes one table's Parquet file from its rows in order. Rows are gathered into batches of
+/// about [`BATCH_BYTES`] that never straddle a row group, and row groups hold exactly
+/// [`row_group_rows`] rows (the last holds the rest). The column writers cut pages and
+/// dictionaries per batch, and a batch ends where the rows before it say, so the bytes depend
+/// on the sequence of rows alone: not on the threads, the chunks or how the rows were fed.
 pub struct TableWriter<W: std::io::Write + Send> {
     file: SerializedFileWriter<W>,
     factory: ArrowRowGroupWriterFactory,
     schema: Arc<Schema>,
+    /// The rows gathered for the next batch.
+    batch: Batch,
     /// The row group being filled: one writer per column.
     columns: Option<Vec<ArrowColumnWriter>>,
     /// Rows in it.
@@ -121,35 +148,45 @@ pub struct TableWriter<W: std::io::Write + Send> {
 }
 
 impl<W: std::io::Write + Send> TableWriter<W> {
-    /// Appends a batch.
-    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), ParquetError> {
-        let (n, mut at) = (batch.num_rows(), 0);
-        while at < n {
-            let take = (n - at).min(self.group_rows - self.rows);
-            let columns = match &mut self.columns {
-                Some(c) => c,
-                none => none.insert(
-                    self.factory
-                        .create_column_writers(self.file.flushed_row_groups().len())?,
-                ),
-            };
-            let mut leaves = Vec::with_capacity(columns.len());
-            for (field, array) in self.schema.fields().iter().zip(batch.columns()) {
-                // Most batches fit in the open row group whole: slicing every column costs.
-                if take == n {
-                    leaves.extend(compute_leaves(field, array)?);
-                } else {
-                    leaves.extend(compute_leaves(field, &array.slice(at, take))?);
-                }
+    /// Appends rows; encodes each batch as it fills.
+    pub fn append(&mut self, rows: &Rows) -> Result<(), ParquetError> {
+        for row in rows.vals.chunks_exact(rows.width.max(1)) {
+            self.batch.push(row).map_err(ParquetError::General)?;
+            if self.batch.rows == self.group_rows - self.rows || self.batch.bytes >= BATCH_BYTES {
+                self.encode_batch()?;
             }
-            for (w, leaf) in columns.iter_mut().zip(&leaves) {
-                w.write(leaf)?;
+        }
+        Ok(())
+    }
+
+    /// Encodes the gathered rows into the open row group, closing it when it is full.
+    fn encode_batch(&mut self) -> Result<(), ParquetError> {
+        if self.batch.rows == 0 {
+            return Ok(());
+        }
+        let n = self.batch.rows;
+        let arrays = self.batch.finish();
+        let columns = match &mut self.columns {
+            Some(c) => c,
+            none => none.insert(
+                self.factory
+                    .create_column_writers(self.file.flushed_row_groups().len())?,
+            ),
+        };
+        let mut writers = columns.iter_mut();
+        for (field, array) in self.schema.fields().iter().zip(&arrays) {
+            for leaf in compute_leaves(field, array)? {
+                let w = writers.next().ok_or_else(|| {
+                    ParquetError::General("fewer column writers than leaves".into())
+                })?;
+                w.write(&leaf)?;
             }
-            self.rows += take;
-            at += take;
-            if self.rows == self.group_rows {
-                self.flush()?;
-            }
+        }
+        drop(arrays);
+        self.batch.renew();
+        self.rows += n;
+        if self.rows == self.group_rows {
+            self.flush()?;
         }
         Ok(())
     }
@@ -172,27 +209,76 @@ impl<W: std::io::Write + Send> TableWriter<W> {
         Ok(())
     }
 
-    /// Writes the last row group and the footer; returns the output.
+    /// Writes the last batch, the last row group and the footer; returns the output.
     pub fn into_inner(mut self) -> Result<W, ParquetError> {
+        self.encode_batch()?;
         self.flush()?;
         self.file.into_inner()
     }
 }
 
-impl FileEncoder for TableWriter<Vec<u8>> {
-    fn encode(&mut self, data: Box<dyn Any + Send>, out: &mut dyn Write) -> io::Result<()> {
-        let batch = data
-            .downcast::<Result<RecordBatch, ArrowError>>()
-            .map_err(|_| io::Error::other("a Parquet part holds no record batch"))?;
-        self.write(&(*batch).map_err(io::Error::other)?)
-            .map_err(io::Error::other)?;
-        // The bytes the file writer has flushed so far; it counts offsets itself, so taking
-        // them out of its buffer leaves the file intact.
-        out.write_all(&std::mem::take(self.file.inner_mut()))
+/// The value rows of one chunk's part of a table, row after row: what a worker hands the
+/// table's [`TableWriter`], which gathers them into batches of many chunks.
+pub struct Rows {
+    /// Columns per row.
+    width: usize,
+    /// Every row's values, in column order.
+    vals: Vec<Value>,
+}
+
+impl Rows {
+    /// One chunk's rows of `table`, in a buffer from `pool`.
+    pub fn of(chunk: &Chunk, table: &'static Table, pool: &RowsPool) -> Rows {
+        let mut vals = pool.take();
+        vals.reserve(for_each_row(chunk, table, |_| {}) as usize * table.width());
+        for_each_row(chunk, table, |row| vals.extend_from_slice(row.vals));
+        Rows {
+            width: table.width(),
+            vals,
+        }
     }
 
-    fn finish(self: Box<Self>, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(&self.into_inner().map_err(io::Error::other)?)
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.vals.len() / self.width.max(1)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.vals.is_empty()
+    }
+}
+
+/// Recycled value buffers of [`Rows`]: the writers hand them back once appended, so the
+/// workers' steady state allocates nothing (fresh buffers of many megabytes each cost page
+/// faults and zeroing in the kernel, more than the copying they hold).
+#[derive(Default)]
+pub struct RowsPool(std::sync::Mutex<(Vec<Vec<Value>>, usize)>);
+
+impl RowsPool {
+    /// Most values of capacity kept; beyond that, returned buffers are freed.
+    const KEEP_VALUES: usize = (32 << 20) / std::mem::size_of::<Value>();
+
+    /// An empty buffer, recycled when one is available.
+    fn take(&self) -> Vec<Value> {
+        let mut pool = self.0.lock().expect("pool lock");
+        match pool.0.pop() {
+            Some(b) => {
+                pool.1 -= b.capacity();
+                b
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Returns a buffer for reuse.
+    fn give(&self, mut b: Vec<Value>) {
+        b.clear();
+        let mut pool = self.0.lock().expect("pool lock");
+        if pool.1 + b.capacity() <= Self::KEEP_VALUES {
+            pool.1 += b.capacity();
+            pool.0.push(b);
+        }
     }
 }
 
@@ -200,54 +286,72 @@ impl FileEncoder for TableWriter<Vec<u8>> {
 pub struct ParquetTables {
     /// Page compression.
     compression: ParquetCompression,
-    /// Every table with its Arrow schema, built once: a schema per batch is hundreds of
-    /// allocations.
-    tables: Vec<(&'static Table, Arc<Schema>)>,
+    /// The shard written (`k` of `n`, 1-based), which names the part files.
+    shard: Option<(u64, u64)>,
+    /// The rows' buffers, shared by the workers and the tables' writers.
+    pool: Arc<RowsPool>,
 }
 
 impl ParquetTables {
-    /// Every table, its pages compressed as given.
-    pub fn new(compression: ParquetCompression) -> ParquetTables {
+    /// Every table, its pages compressed as given, as the part files of `shard` if given.
+    pub fn new(compression: ParquetCompression, shard: Option<(u64, u64)>) -> ParquetTables {
         ParquetTables {
             compression,
-            tables: TABLES.iter().map(|&t| (t, schema(t))).collect(),
+            shard,
+            pool: Arc::default(),
         }
     }
 }
 
 impl TableStream for ParquetTables {
-    type Item = (&'static Table, Arc<Schema>);
+    type Item = &'static Table;
 
-    fn items(&self) -> &[(&'static Table, Arc<Schema>)] {
-        &self.tables
+    fn items(&self) -> &[&'static Table] {
+        &TABLES
     }
 
-    fn stream(&self, &(t, _): &(&'static Table, Arc<Schema>)) -> Stream {
-        let compression = self.compression;
+    fn stream(&self, &t: &&'static Table) -> Stream {
+        let (compression, pool) = (self.compression, self.pool.clone());
         Stream {
-            path: format!("parquet/{}.parquet", t.name),
+            path: table_path(t, self.shard),
             header: Vec::new(),
             kind: StreamKind::Encoded(Arc::new(move || {
                 let w = writer(t, compression, Vec::new()).map_err(io::Error::other)?;
-                Ok(Box::new(w) as Box<dyn FileEncoder>)
+                Ok(Box::new(Pooled(w, pool.clone())) as Box<dyn FileEncoder>)
             })),
         }
     }
 
-    fn part(
-        &self,
-        _ctx: &RenderContext<'_>,
-        chunk: &Chunk,
-        (t, schema): &(&'static Table, Arc<Schema>),
-    ) -> Part {
-        let batch = batch(chunk, t, schema);
+    fn part(&self, _ctx: &RenderContext<'_>, chunk: &Chunk, &t: &&'static Table) -> Part {
+        let rows = Rows::of(chunk, t, &self.pool);
         Part {
-            rows: batch.as_ref().map_or(0, |b| b.num_rows() as u64),
-            data: PartData::Encoded(Box::new(batch)),
+            rows: rows.len() as u64,
+            data: PartData::Encoded(Box::new(rows)),
         }
     }
 }
 
+/// A table's writer in the pipeline: it hands the rows' buffers back to the workers' pool.
+struct Pooled(TableWriter<Vec<u8>>, Arc<RowsPool>);
+
+impl FileEncoder for Pooled {
+    fn encode(&mut self, data: Box<dyn Any + Send>, out: &mut dyn Write) -> io::Result<()> {
+        let rows = data
+            .downcast::<Rows>()
+            .map_err(|_| io::Error::other("a Parquet part holds no rows"))?;
+        self.0.append(&rows).map_err(io::Error::other)?;
+        self.1.give(rows.vals);
+        // The bytes the file writer has flushed so far; it counts offsets itself, so taking
+        // them out of its buffer leaves the file intact.
+        out.write_all(&std::mem::take(self.0.file.inner_mut()))
+    }
+
+    fn finish(self: Box<Self>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.0.into_inner().map_err(io::Error::other)?)
+    }
+}
+
+/// One column's builder.
 enum Builder {
     Int(Int64Builder),
     Dec(Decimal128Builder),
@@ -255,110 +359,236 @@ enum Builder {
     Text(StringBuilder),
 }
 
-/// One chunk's rows of `table` as a record batch.
-pub fn batch(
-    chunk: &Chunk,
-    table: &'static Table,
-    schema: &Arc<Schema>,
-) -> Result<RecordBatch, ArrowError> {
-    // Sized up front: growing hundreds of builders chunk after chunk is mostly allocation.
-    let n = for_each_row(chunk, table, |_| {}) as usize;
-    let mut builders: Vec<Builder> = table
-        .columns
-        .iter()
-        .map(|c| match arrow_type(c) {
-            DataType::Int64 => Builder::Int(Int64Builder::with_capacity(n)),
+impl Builder {
+    /// A builder for a column of type `ty`, with room for `rows` rows and `text` bytes.
+    fn new(ty: &DataType, rows: usize, text: usize) -> Builder {
+        match *ty {
+            DataType::Int64 => Builder::Int(Int64Builder::with_capacity(rows)),
             DataType::Decimal128(p, s) => Builder::Dec(
-                Decimal128Builder::with_capacity(n)
+                Decimal128Builder::with_capacity(rows)
                     .with_precision_and_scale(p, s)
-                    .expect("valid decimal"),
+                    .expect("the column model's decimals are valid"),
             ),
-            DataType::Date32 => Builder::Date(Date32Builder::with_capacity(n)),
-            _ => Builder::Text(StringBuilder::with_capacity(n, n * 8)),
-        })
-        .collect();
-    let mut cell = Vec::new();
-    let mut mismatch = None;
-    for_each_row(chunk, table, |row| {
-        for ((b, v), c) in builders.iter_mut().zip(row.vals).zip(table.columns) {
-            match (b, v) {
-                (Builder::Int(b), Value::Null) => b.append_null(),
-                (Builder::Dec(b), Value::Null) => b.append_null(),
-                (Builder::Date(b), Value::Null) => b.append_null(),
-                (Builder::Text(b), Value::Null) => b.append_null(),
-                (Builder::Int(b), Value::Int(i)) => b.append_value(*i),
-                (Builder::Dec(b), Value::Int(i)) => b.append_value(i128::from(*i)),
-                (Builder::Date(b), Value::Date(d)) => b.append_value(d.0),
-                (Builder::Text(b), Value::Str(s)) => b.append_value(s),
-                (Builder::Text(b), Value::Text(t)) => b.append_value(t.as_str()),
+            DataType::Date32 => Builder::Date(Date32Builder::with_capacity(rows)),
+            _ => Builder::Text(StringBuilder::with_capacity(rows, text)),
+        }
+    }
+
+    /// Bytes of values and offsets a row adds (text adds its own length as well).
+    fn row_bytes(&self) -> usize {
+        match self {
+            Builder::Int(_) => 8,
+            Builder::Dec(_) => 16,
+            Builder::Date(_) | Builder::Text(_) => 4,
+        }
+    }
+
+    /// The column's array; the builder starts again, sized like this batch.
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Dec(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::Text(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// The rows gathered for a table's next batch, column by column.
+struct Batch {
+    table: &'static Table,
+    types: Vec<DataType>,
+    builders: Vec<Builder>,
+    /// Rows gathered.
+    rows: usize,
+    /// Bytes of column data gathered (values, offsets, text).
+    bytes: usize,
+    /// Bytes of values and offsets per row.
+    row_bytes: usize,
+    /// A cell written as text, for text columns holding numbers or dates.
+    cell: Vec<u8>,
+    /// Rows and text bytes of each column in the last batch.
+    capacity: Vec<(usize, usize)>,
+}
+
+impl Batch {
+    fn new(table: &'static Table) -> Batch {
+        let types: Vec<DataType> = table.columns.iter().map(arrow_type).collect();
+        let builders: Vec<Builder> = types.iter().map(|t| Builder::new(t, 0, 0)).collect();
+        Batch {
+            table,
+            row_bytes: builders.iter().map(Builder::row_bytes).sum(),
+            types,
+            builders,
+            rows: 0,
+            bytes: 0,
+            cell: Vec::new(),
+            capacity: Vec::new(),
+        }
+    }
+
+    /// Appends a row; a value its column's type cannot hold is an error naming both.
+    fn push(&mut self, row: &[Value]) -> Result<(), String> {
+        let mut text = 0;
+        for ((b, v), c) in self.builders.iter_mut().zip(row).zip(self.table.columns) {
+            // Each arm appends one cell and says how many bytes of text it added.
+            let added = match (b, v) {
+                (Builder::Int(b), Value::Null) => {
+                    b.append_null();
+                    Ok(0)
+                }
+                (Builder::Dec(b), Value::Null) => {
+                    b.append_null();
+                    Ok(0)
+                }
+                (Builder::Date(b), Value::Null) => {
+                    b.append_null();
+                    Ok(0)
+                }
+                (Builder::Text(b), Value::Null) => {
+                    b.append_null();
+                    Ok(0)
+                }
+                (Builder::Int(b), Value::Int(i)) => {
+                    b.append_value(*i);
+                    Ok(0)
+                }
+                (Builder::Dec(b), Value::Int(i)) => {
+                    b.append_value(i128::from(*i));
+                    Ok(0)
+                }
+                (Builder::Date(b), Value::Date(d)) => {
+                    b.append_value(d.0);
+                    Ok(0)
+                }
+                (Builder::Text(b), Value::Str(s)) => {
+                    b.append_value(s);
+                    Ok(s.len())
+                }
+                (Builder::Text(b), Value::Text(t)) => {
+                    b.append_value(t.as_str());
+                    Ok(t.as_str().len())
+                }
                 (Builder::Text(b), v) => {
-                    cell.clear();
-                    write_cell(&mut cell, c, v, DateStyle::Iso);
-                    b.append_value(std::str::from_utf8(&cell).expect("cells are UTF-8"));
+                    self.cell.clear();
+                    write_cell(&mut self.cell, c, v, DateStyle::Iso);
+                    b.append_value(std::str::from_utf8(&self.cell).expect("cells are UTF-8"));
+                    Ok(self.cell.len())
                 }
-                (Builder::Int(b), _) => {
-                    mismatch.get_or_insert((c, *v));
-                    b.append_null();
-                }
-                (Builder::Dec(b), _) => {
-                    mismatch.get_or_insert((c, *v));
-                    b.append_null();
-                }
-                (Builder::Date(b), _) => {
-                    mismatch.get_or_insert((c, *v));
-                    b.append_null();
+                (_, v) => Err(v),
+            };
+            match added {
+                Ok(n) => text += n,
+                Err(v) => {
+                    return Err(format!(
+                        "{}.{} holds {v:?}, which its type {} cannot",
+                        self.table.name,
+                        c.db,
+                        c.ty.sql()
+                    ));
                 }
             }
         }
-    });
-    if let Some((c, v)) = mismatch {
-        return Err(ArrowError::InvalidArgumentError(format!(
-            "{}.{} holds {v:?}, which its type {} cannot",
-            table.name,
-            c.db,
-            c.ty.sql()
-        )));
+        self.rows += 1;
+        self.bytes += self.row_bytes + text;
+        Ok(())
     }
-    let arrays: Vec<ArrayRef> = builders
-        .into_iter()
-        .map(|b| -> ArrayRef {
-            match b {
-                Builder::Int(mut b) => Arc::new(b.finish()),
-                Builder::Dec(mut b) => Arc::new(b.finish()),
-                Builder::Date(mut b) => Arc::new(b.finish()),
-                Builder::Text(mut b) => Arc::new(b.finish()),
-            }
-        })
-        .collect();
-    RecordBatch::try_new(schema.clone(), arrays)
+
+    /// The gathered rows as arrays, one per column; the batch is empty until [`Self::renew`].
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.bytes = 0;
+        self.capacity.clear();
+        let rows = std::mem::take(&mut self.rows);
+        self.builders
+            .iter_mut()
+            .map(|b| {
+                self.capacity.push(match b {
+                    Builder::Text(t) => (rows, t.values_slice().len()),
+                    _ => (rows, 0),
+                });
+                b.finish()
+            })
+            .collect()
+    }
+
+    /// Sizes the builders for as many rows and text bytes as the last batch had, once its
+    /// arrays are gone (so the two never take memory at once): growing them row by row
+    /// would copy every batch several times.
+    fn renew(&mut self) {
+        for ((b, ty), &(rows, text)) in self
+            .builders
+            .iter_mut()
+            .zip(&self.types)
+            .zip(&self.capacity)
+        {
+            *b = Builder::new(ty, rows, text);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::SNF_CLAIM_LINES;
+    use crate::value::Date;
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
-    #[test]
-    fn row_groups_hold_exactly_128k_rows_across_batches() {
-        let t = &SNF_CLAIM_LINES;
-        let file = tempfile::tempfile().unwrap();
-        let mut w = writer(t, ParquetCompression::Snappy, file.try_clone().unwrap()).unwrap();
-        let schema = schema(t);
-        let mut total = 0;
-        for i in 0..150 {
-            // Batch sizes vary, so batches straddle the row-group boundaries.
-            let n = 1000 + (i * 337) % 2500;
-            let columns = schema
-                .fields()
-                .iter()
-                .map(|f| arrow_array::new_null_array(f.data_type(), n))
-                .collect();
-            w.write(&RecordBatch::try_new(schema.clone(), columns).unwrap())
-                .unwrap();
-            total += n;
+    /// `n` rows of `table` (from row `from` on), every cell of its column's type and varying.
+    fn rows(table: &'static Table, from: usize, n: usize) -> Rows {
+        let mut vals = Vec::new();
+        for r in from..from + n {
+            for (i, c) in table.columns.iter().enumerate() {
+                let k = (r * 31 + i * 7) % 97;
+                vals.push(match arrow_type(c) {
+                    _ if k % 11 == 0 => Value::Null,
+                    DataType::Date32 => Value::Date(Date(18_000 + k as i32)),
+                    DataType::Utf8 => Value::Str(["A", "BB", "CCC", "12345"][k % 4]),
+                    _ => Value::Int(k as i64 * 1000),
+                });
+            }
         }
-        w.into_inner().unwrap();
+        Rows {
+            width: table.width(),
+            vals,
+        }
+    }
+
+    /// A Parquet file of `total` rows of `table`, fed in parts of the sizes `part` says.
+    fn file_of(table: &'static Table, total: usize, part: impl Fn(usize) -> usize) -> Vec<u8> {
+        let mut w = writer(table, ParquetCompression::Snappy, Vec::new()).unwrap();
+        let (mut at, mut i) = (0, 0);
+        while at < total {
+            let n = part(i).min(total - at);
+            w.append(&rows(table, at, n)).unwrap();
+            at += n;
+            i += 1;
+        }
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn bytes_depend_on_the_rows_not_on_how_they_are_fed() {
+        let t = &SNF_CLAIM_LINES;
+        let total = row_group_rows(t) + 5_000;
+        let whole = file_of(t, total, |_| total);
+        assert_eq!(whole, file_of(t, total, |_| 3), "parts of 3 rows");
+        assert_eq!(
+            whole,
+            file_of(t, total, |i| 1 + (i * 337) % 2500),
+            "varying parts"
+        );
+        let other = file_of(t, total + 1, |_| total + 1);
+        assert_ne!(whole, other, "one more row changes the file");
+    }
+
+    #[test]
+    fn row_groups_hold_exactly_their_rows_across_parts() {
+        let t = &SNF_CLAIM_LINES;
+        let group = row_group_rows(t);
+        let total = 2 * group + 12_345;
+        let bytes = file_of(t, total, |i| 1000 + (i * 337) % 2500);
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
         let reader = SerializedFileReader::new(file).unwrap();
         let groups: Vec<usize> = reader
             .metadata()
@@ -366,13 +596,24 @@ mod tests {
             .iter()
             .map(|g| g.num_rows() as usize)
             .collect();
-        assert!(total > 2 * ROW_GROUP_ROWS, "{total}");
-        assert_eq!(groups.len(), total.div_ceil(ROW_GROUP_ROWS), "{groups:?}");
-        assert_eq!(groups.iter().sum::<usize>(), total);
+        assert_eq!(groups, [group, group, 12_345]);
+    }
+
+    #[test]
+    fn a_value_its_column_cannot_hold_is_an_error_naming_it() {
+        let t = &SNF_CLAIM_LINES;
+        let mut r = rows(t, 0, 1);
+        let i = t
+            .columns
+            .iter()
+            .position(|c| arrow_type(c) == DataType::Int64)
+            .unwrap();
+        r.vals[i] = Value::Str("x");
+        let mut w = writer(t, ParquetCompression::None, Vec::new()).unwrap();
+        let e = w.append(&r).unwrap_err().to_string();
         assert!(
-            groups[..groups.len() - 1]
-                .iter()
-                .all(|&g| g == ROW_GROUP_ROWS)
+            e.contains(&format!("{}.{}", t.name, t.columns[i].db)),
+            "{e}"
         );
     }
 }

@@ -10,6 +10,8 @@
 pub mod estimate;
 pub mod interrupt;
 mod lock;
+mod memory;
+pub mod merge;
 mod output;
 pub mod progress;
 mod schedule;
@@ -121,6 +123,7 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> RunError {
 /// Runs the pipeline into `cfg.out`.
 pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
     let started = Instant::now();
+    memory::no_huge_pages();
     let target = Target::open(&cfg.out, cfg.force, progress::notice)?;
     let summary = generate_into(cfg, target.temp())?;
     // A signal during the closing step still stops the run rather than publishing it.
@@ -140,6 +143,7 @@ pub fn run(cfg: &RunConfig) -> Result<Summary, RunError> {
 pub fn run_to_stdout(cfg: &RunConfig) -> Result<Option<Summary>, RunError> {
     use std::io::Write;
     let started = Instant::now();
+    memory::no_huge_pages();
     let plan = Plan::new(cfg, format_emitters(cfg))?;
     let buffers = BufferPool::default();
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
@@ -216,8 +220,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
         counts: written.counts,
         files: entries,
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    json.push(b'\n');
+    let json = manifest.to_json();
     let path = dir.join("manifest.json");
     fs::write(&path, &json).map_err(|e| io_err("cannot write", &path, e))?;
     Ok(Summary {
@@ -327,6 +330,7 @@ fn format_emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
     let config = EmitConfig {
         compress: cfg.compress,
         parquet_compression: cfg.parquet_compression,
+        shard: cfg.shard.map(|s| (s.index + 1, s.count)),
     };
     crate::emit::format::emitters(&cfg.formats, &config)
 }

@@ -46,7 +46,8 @@ pub use ccw::ccw_display;
 pub use emitters::{FhirBundles, FhirNdjson};
 pub use r4::search::service_end;
 pub use r4::{
-    EobContext, PageRequest, Renderer, eob_order, parts, write_coverage, write_eob, write_patient,
+    EobContext, PageRequest, Renderer, eob_order, eob_order_of_ids, parts, write_coverage,
+    write_eob, write_patient,
 };
 
 /// A row of a claim, line or beneficiary table.

@@ -9,9 +9,8 @@ pub mod patient;
 pub mod search;
 
 use crate::Options;
-use crate::model::{Beneficiary, Claim};
+use crate::model::{Beneficiary, Claim, ClaimType};
 
-use super::elements::write_value;
 use super::json::J;
 pub use coverage::{parts, write_coverage};
 pub use eob::{EobContext, write_eob};
@@ -77,15 +76,24 @@ impl<'a> Renderer<'a> {
 /// The order in which the API lists a patient's EOBs: the indexes of `claims` sorted by claim
 /// id as a string (BFD sorts the decimal ids as text), then by claim type.
 pub fn eob_order(claims: &[Claim]) -> Vec<usize> {
-    let keys: Vec<(Vec<u8>, &str)> = claims
+    let ids: Vec<(ClaimType, i64)> = claims
         .iter()
         .map(|c| {
-            let mut id = Vec::with_capacity(24);
-            write_value(&mut id, &c.header.get(c4bb::spec(c.kind).rules.id.0));
-            (id, c.kind.name())
+            let id = c.header.get(c.kind.info().id_column).as_int();
+            (c.kind, id.expect("claim ids are integers"))
         })
         .collect();
-    let mut order: Vec<usize> = (0..claims.len()).collect();
+    eob_order_of_ids(&ids)
+}
+
+/// [`eob_order`] from each claim's type and id alone, so a page can be picked before any
+/// claim is generated.
+pub fn eob_order_of_ids(ids: &[(ClaimType, i64)]) -> Vec<usize> {
+    let keys: Vec<(String, &str)> = ids
+        .iter()
+        .map(|(t, id)| (id.to_string(), t.name()))
+        .collect();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
     order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
     order
 }

@@ -9,6 +9,8 @@
 //! `<patient id>-<resource>-<startIndex>` (`-19990000000001-eob-10`); a first page of Patient
 //! or Coverage, the document's only one, drops the `-0`.
 
+use std::borrow::Cow;
+
 use crate::model::{Beneficiary, Claim};
 use crate::value::Date;
 
@@ -96,22 +98,22 @@ impl Renderer<'_> {
         )
     }
 
-    /// An `ExplanationOfBenefit?patient=` search: `order` lists the indexes of the `claims`
-    /// found, in the API's order ([`eob_order`], less what filters dropped); only the page's
-    /// EOBs are rendered.
-    pub fn eob_search(
+    /// An `ExplanationOfBenefit?patient=` search finding `total` EOBs: `claim_at(n)` gives the
+    /// `n`th in the API's order ([`eob_order`]), and is asked for the page's EOBs only, so a
+    /// caller can generate just those.
+    pub fn eob_search<'c>(
         &self,
         out: &mut Vec<u8>,
         bene_id: i64,
-        claims: &[Claim],
-        order: &[usize],
+        total: usize,
         req: &PageRequest<'_>,
+        mut claim_at: impl FnMut(usize) -> Cow<'c, Claim>,
     ) -> Result<(), PageError> {
         let id = bene_id.to_string();
         let own = (id.as_str(), "patient", id.as_str());
         let what = ("ExplanationOfBenefit", "eob");
-        self.search(out, what, own, order.len(), req, |out, i| {
-            self.eob(out, &claims[order[i]])
+        self.search(out, what, own, total, req, |out, n| {
+            self.eob(out, &claim_at(n))
         })
     }
 
@@ -152,8 +154,8 @@ impl Renderer<'_> {
         let order = eob_order(claims);
         for start in bundle::page_starts(claims.len(), req.count) {
             doc.entry(|out| {
-                let page = req.at(start);
-                self.eob_search(out, b.bene_id, claims, &order, &page)
+                let claim_at = |n: usize| Cow::Borrowed(&claims[order[n]]);
+                self.eob_search(out, b.bene_id, claims.len(), &req.at(start), claim_at)
                     .expect(IN_RANGE)
             });
         }
@@ -217,8 +219,10 @@ mod tests {
                 start,
             };
             let mut out = Vec::new();
-            r.eob_search(&mut out, b.bene_id, &claims, &order, &req)
-                .unwrap();
+            r.eob_search(&mut out, b.bene_id, claims.len(), &req, |n| {
+                Cow::Borrowed(&claims[order[n]])
+            })
+            .unwrap();
             let p = parse(&out);
             assert_eq!(p["total"], claims.len());
             assert_eq!(p["id"], format!("{}-eob-{start}", b.bene_id));
