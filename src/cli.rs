@@ -51,6 +51,7 @@ impl Cli {
         let data = match &cli.command {
             None => Some(&cli.generate.data),
             Some(Command::Patient(a)) => Some(&a.data),
+            Some(Command::Serve(a)) => Some(&a.data),
             Some(Command::Verify(_) | Command::Merge(_)) => None,
         };
         if let Some(d) = data.filter(|d| d.offset.saturating_add(d.users) > ids::MAX_USERS) {
@@ -77,6 +78,9 @@ pub enum Command {
     /// Check a dataset against its manifest.json: re-hash every listed file and report files
     /// that changed, are missing or are not listed. Exits 1 if any.
     Verify(VerifyArgs),
+    /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v2, userinfo) over HTTP from the
+    /// data these options generate, computed per request.
+    Serve(crate::serve::ServeArgs),
     /// Make one dataset of the N shards of a run (written with --shard 1/N … N/N): text files
     /// appended in shard order, Parquet parts side by side in parquet/<table>/, the users file
     /// sorted over all users, and a manifest that bbgen verify checks.

@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod rng;
 pub mod schema;
 pub mod seeds;
+pub mod serve;
 pub mod sink;
 pub mod value;
 pub mod verify;
