@@ -101,7 +101,7 @@ fn csv_chunk(b: divan::Bencher) {
 fn parquet_chunk(b: divan::Bencher) {
     render_bench(
         b,
-        &bbgen::emit::parquet::ParquetTables::new(Default::default()),
+        &bbgen::emit::parquet::ParquetTables::new(Default::default(), None),
     );
 }
 

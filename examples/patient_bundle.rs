@@ -6,10 +6,9 @@
 
 use std::io::Write;
 
-use bbgen::codes::Codes;
-use bbgen::emit::fhir::Renderer;
+use bbgen::Options;
+use bbgen::api::Api;
 use bbgen::model::ids;
-use bbgen::{Dataset, Options};
 
 fn main() {
     let who = std::env::args()
@@ -23,14 +22,11 @@ fn main() {
         users: 30_000.max(i + 1),
         ..Options::default()
     };
-    let ds = Dataset::new(options).expect("valid options");
-    let (bene, claims) = (ds.beneficiary(i), ds.claims(i));
-    let mut out = Vec::new();
-    Renderer::new(ds.options(), Codes::builtin_ref()).bundle(&mut out, &bene, &claims);
-    out.push(b'\n');
+    let api = Api::new(options).expect("valid options");
+    let out = api.document(i);
     if let Err(e) = std::io::stdout().write_all(&out) {
         eprintln!("error: cannot write to stdout: {e}");
         std::process::exit(1);
     }
-    eprintln!("{who}: {} claims, {} bytes", claims.len(), out.len());
+    eprintln!("{who}: {} bytes", out.len());
 }

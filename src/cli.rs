@@ -1,21 +1,18 @@
 //! The command line: `bbgen` generates a dataset (the default command), `bbgen patient` prints
-//! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest.
+//! one beneficiary computed alone, `bbgen verify` checks a dataset against its manifest,
+//! `bbgen merge` makes one dataset of the shards of a run.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
-
 use std::sync::Arc;
 
 use crate::codes::{self, CodeOverrides, CodeTablesError, Codes};
-use crate::dataset::Dataset;
 use crate::emit::compress::Compression;
-use crate::emit::tables::{DateStyle, ParquetCompression, write_cell};
-use crate::model::{Beneficiary, Claim, RowRef, ids};
+use crate::emit::tables::ParquetCompression;
+use crate::model::ids;
 use crate::options::Options;
 use crate::pipeline::{Format, RunConfig, Shard};
 use crate::value::Date;
@@ -54,7 +51,7 @@ impl Cli {
         let data = match &cli.command {
             None => Some(&cli.generate.data),
             Some(Command::Patient(a)) => Some(&a.data),
-            Some(Command::Verify(_)) => None,
+            Some(Command::Verify(_) | Command::Merge(_)) => None,
         };
         if let Some(d) = data.filter(|d| d.offset.saturating_add(d.users) > ids::MAX_USERS) {
             return Err(Cli::command().error(
@@ -80,6 +77,28 @@ pub enum Command {
     /// Check a dataset against its manifest.json: re-hash every listed file and report files
     /// that changed, are missing or are not listed. Exits 1 if any.
     Verify(VerifyArgs),
+    /// Make one dataset of the N shards of a run (written with --shard 1/N … N/N): text files
+    /// appended in shard order, Parquet parts side by side in parquet/<table>/, the users file
+    /// sorted over all users, and a manifest that bbgen verify checks.
+    Merge(MergeArgs),
+}
+
+/// Options of `bbgen merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shard datasets (the --out of each shard's run), in any order.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory for the merged dataset (created if missing); refused if it is not
+    /// empty, unless --force.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace a previous bbgen dataset in --out.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `bbgen verify`.
@@ -389,100 +408,6 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
         index: k - 1,
         count: n,
     })
-}
-
-/// Resolves `who` to a user index of the run described by `opts`.
-pub fn resolve_user(who: &str, opts: &Options) -> Result<u64, String> {
-    let i = ids::index_of_username(who)
-        .or_else(|| who.parse::<i64>().ok().and_then(ids::index_of_bene_id))
-        .ok_or_else(|| {
-            format!("'{who}' is neither a sandbox user name (BBUser00042) nor a BENE_ID")
-        })?;
-    if !opts.user_range().contains(&i) {
-        return Err(format!(
-            "{who} is not in this run (users {} to {}); pass the run's --users and --offset",
-            ids::username(opts.offset),
-            ids::username(opts.offset + opts.users - 1)
-        ));
-    }
-    Ok(i)
-}
-
-/// One beneficiary's FHIR document, exactly as `--formats bundles` writes
-/// `fhir/bundles/<patient-id>.json`.
-pub fn patient_fhir(ds: &Dataset, i: u64, codes: &Codes) -> Vec<u8> {
-    let bene = ds.beneficiary(i);
-    let claims = ds.claims(i);
-    let mut out = Vec::new();
-    crate::emit::fhir::Renderer::new(ds.options(), codes).bundle(&mut out, &bene, &claims);
-    out
-}
-
-/// One beneficiary and its claims as JSON: every column by its database name, with cells
-/// written exactly as the CSV tables write them.
-pub fn patient_json(ds: &Dataset, i: u64) -> Vec<u8> {
-    let bene = ds.beneficiary(i);
-    let claims = ds.claims(i);
-    let doc = PatientDoc {
-        bene: &bene,
-        claims: &claims,
-    };
-    let mut out = serde_json::to_vec_pretty(&doc).expect("serializable");
-    out.push(b'\n');
-    out
-}
-
-struct PatientDoc<'a> {
-    bene: &'a Beneficiary,
-    claims: &'a [Claim],
-}
-
-impl Serialize for PatientDoc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("username", self.bene.username.as_str())?;
-        m.serialize_entry("password", self.bene.password.as_str())?;
-        m.serialize_entry("bene_id", &self.bene.bene_id)?;
-        m.serialize_entry("beneficiary", &Row(self.bene.record.view()))?;
-        let claims: Vec<ClaimDoc<'_>> = self.claims.iter().map(ClaimDoc).collect();
-        m.serialize_entry("claims", &claims)?;
-        m.end()
-    }
-}
-
-struct ClaimDoc<'a>(&'a Claim);
-
-impl Serialize for ClaimDoc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("type", c.kind.name())?;
-        m.serialize_entry("claim", &Row(c.header.view()))?;
-        if let Some(lines) = &c.lines {
-            let rows: Vec<Row<'_>> = lines.iter().map(Row).collect();
-            m.serialize_entry("lines", &rows)?;
-        }
-        m.end()
-    }
-}
-
-/// A row as a JSON object in column order; null cells are left out.
-struct Row<'a>(RowRef<'a>);
-
-impl Serialize for Row<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        let mut cell = Vec::new();
-        for (c, v) in self.0.table.columns.iter().zip(self.0.vals) {
-            if v.is_null() {
-                continue;
-            }
-            cell.clear();
-            write_cell(&mut cell, c, v, DateStyle::Iso);
-            m.serialize_entry(c.db, std::str::from_utf8(&cell).expect("UTF-8"))?;
-        }
-        m.end()
-    }
 }
 
 #[cfg(test)]

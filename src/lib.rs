@@ -15,6 +15,7 @@
 //! assert!(claims.iter().all(|c| c.header.get(bbgen::schema::Col::BENE_ID).as_int() == Some(bene.bene_id)));
 //! ```
 
+pub mod api;
 pub mod cli;
 pub mod codes;
 pub mod deal;

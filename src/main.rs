@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use bbgen::Dataset;
-use bbgen::cli::{Cli, Command, GenerateArgs, patient_fhir, patient_json, resolve_user};
+use bbgen::api::{self, Api};
+use bbgen::cli::{Cli, Command, GenerateArgs, PatientArgs};
 use bbgen::pipeline::{self, interrupt, units};
 use bbgen::verify;
 
@@ -37,24 +38,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Some(Command::Patient(args)) => {
-            let opts = args.data.options();
-            let i = resolve_user(&args.who, &opts)?;
-            let ds = Dataset::new(opts).map_err(|e| e.to_string())?;
-            let json = if args.fhir {
-                let (codes, _) = args.data.codes()?;
-                patient_fhir(&ds, i, &codes)
-            } else {
-                patient_json(&ds, i)
-            };
-            match std::io::stdout().write_all(&json) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("cannot write to stdout: {e}"))
-                }
-                _ => Ok(()),
-            }
-        }
+        Some(Command::Patient(args)) => patient(&args),
         Some(Command::Verify(args)) => verify_dir(&args.dir),
+        Some(Command::Merge(args)) => {
+            let m = pipeline::merge::merge(&args.out, &args.shards, args.force)
+                .map_err(|e| e.to_string())?;
+            if !args.quiet {
+                eprintln!(
+                    "merged {} of {}: {}, {} to {} in {:.1} s",
+                    units::count(m.shards as u64, "shard", "shards"),
+                    units::count(m.users, "beneficiary", "beneficiaries"),
+                    units::count(m.files as u64, "file", "files"),
+                    units::bytes(m.bytes),
+                    args.out.display(),
+                    m.seconds
+                );
+            }
+            Ok(())
+        }
         None => {
             interrupt::install();
             generate(&cli.generate).inspect_err(|_| {
@@ -63,6 +64,26 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             })
         }
+    }
+}
+
+/// `bbgen patient`: one beneficiary computed alone, as rows or as its FHIR document. The
+/// name is checked before the run is prepared, so a stranger is refused at once.
+fn patient(args: &PatientArgs) -> Result<(), String> {
+    let opts = args.data.options();
+    let i = api::resolve(&args.who, &opts).map_err(|e| e.to_string())?;
+    let (codes, _) = args.data.codes()?;
+    let api = Api::from_dataset(Dataset::new(opts).map_err(|e| e.to_string())?, codes);
+    let bytes = if args.fhir {
+        api.document(i)
+    } else {
+        api.rows(i)
+    };
+    match std::io::stdout().write_all(&bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -199,8 +199,9 @@ pub fn prepare(
     Ok(())
 }
 
-/// Plain and encoded streams are never compressed by the pipeline.
-fn effective(stream: &Stream, compress: Compression) -> Compression {
+/// How a stream's parts are compressed under the run's `compress`: plain and encoded streams
+/// never are.
+pub fn effective(stream: &Stream, compress: Compression) -> Compression {
     match stream.kind {
         StreamKind::Text => compress,
         _ => Compression::None,

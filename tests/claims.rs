@@ -390,7 +390,8 @@ fn every_claim_is_coherent_with_its_scenario() {
             ClaimType::Carrier => {
                 for hc in &codes.hcpcs {
                     assert!(
-                        sc.carrier.items.iter().any(|f| f.code == hc),
+                        sc.carrier.items.iter().any(|f| f.code == hc)
+                            || cl.quality.items.iter().any(|f| f.code == hc),
                         "{} {hc}",
                         sc.id
                     );
@@ -402,8 +403,17 @@ fn every_claim_is_coherent_with_its_scenario() {
                 }
             }
             ClaimType::Outpatient => {
+                let packaged = |rev: &str, hc: Option<&str>| {
+                    ["outpatient", "outpatient_surgery"].iter().any(|s| {
+                        cl.setting(s)
+                            .lines
+                            .items
+                            .iter()
+                            .any(|l| l.rev.code == rev && l.hcpcs == hc)
+                    })
+                };
                 for (rev, hc) in &codes.rev {
-                    if rev == "0001" {
+                    if rev == "0001" || packaged(rev, hc.as_deref()) {
                         continue;
                     }
                     let hc = hc.as_deref().unwrap();
@@ -416,6 +426,7 @@ fn every_claim_is_coherent_with_its_scenario() {
             }
             ClaimType::Inpatient => {
                 let drg = codes.drg.as_deref().unwrap();
+                let principal = text(c.header.view(), Col::PRNCPAL_DGNS_CD).unwrap();
                 let stay = sc
                     .stays
                     .items
@@ -423,7 +434,7 @@ fn every_claim_is_coherent_with_its_scenario() {
                     .find(|s| {
                         s.drgs.items.contains(&drg)
                             && codes.pcs.iter().all(|p| s.pcs.contains(&p.as_str()))
-                            && (s.dx.is_empty() || s.dx.contains(&codes.dx[0].as_str()))
+                            && (s.dx.is_empty() || s.dx.contains(&principal.as_str()))
                     })
                     .unwrap_or_else(|| panic!("{}: DRG {drg} with {:?}", sc.id, codes.pcs));
                 let setting = cl.setting("inpatient");
@@ -751,8 +762,9 @@ fn every_emitted_code_is_in_the_code_tables_and_none_is_sud() {
                 codes::revenue_centers().contains(rev),
                 "revenue center {rev}"
             );
-            // SNF lines carry the PDPM HIPPS code of their 0022 line in HCPCS_CD.
-            if let Some(h) = h.as_deref().filter(|_| rev != "0022") {
+            // SNF and home health lines carry the HIPPS code of their 0022/0023 line in
+            // HCPCS_CD.
+            if let Some(h) = h.as_deref().filter(|_| rev != "0022" && rev != "0023") {
                 assert!(
                     codes::hcpcs().contains(h),
                     "{:?}: HCPCS {h} on {rev}",
@@ -762,7 +774,7 @@ fn every_emitted_code_is_in_the_code_tables_and_none_is_sud() {
         }
         if let Some(lines) = &c.lines {
             for l in lines.iter() {
-                let on_hipps_line = l.get(Col::REV_CNTR).as_str() == Some("0022");
+                let on_hipps_line = matches!(l.get(Col::REV_CNTR).as_str(), Some("0022" | "0023"));
                 if let (Some(h), Some(b)) =
                     (l.get(Col::HCPCS_CD).as_str(), l.get(Col::BETOS_CD).as_str())
                     && !on_hipps_line

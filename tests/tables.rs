@@ -441,7 +441,7 @@ fn claims_per_type_agree_across_tables_manifest_and_user_counts() {
             None => header = Some(f.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
             Some(h) => {
                 if f.first().is_some_and(|s| s.is_empty()) {
-                    continue; // the last row: only the number of users
+                    continue; // the last line: empty fields, as the sandbox file ends
                 }
                 for (name, v) in h.iter().zip(&f) {
                     if let Ok(n) = v.parse::<u64>() {

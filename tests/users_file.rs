@@ -27,8 +27,13 @@ fn the_users_file_has_the_sandbox_files_shape() {
     assert_eq!(ours.lines().next(), Some(header.as_str()), "header");
     assert_eq!(sandbox_fact("line_ending"), "LF");
     assert!(!ours.contains('\r'), "LF line ends, as the sandbox file");
+    let last = sandbox_fact("last_line_without_line_end");
+    assert!(
+        ours.ends_with(&format!("\n{last}")),
+        "ends with the sandbox file's last line {last:?} and no line end: {:?}",
+        &ours[ours.len().saturating_sub(20)..]
+    );
     let lines: Vec<&str> = ours.lines().collect();
-    assert_eq!(*lines.last().unwrap(), ",,,,,,,,,,300");
     let rows: Vec<Vec<&str>> = lines[1..lines.len() - 1]
         .iter()
         .map(|l| l.split(',').collect())

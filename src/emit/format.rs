@@ -13,6 +13,8 @@ pub struct EmitConfig {
     pub compress: Compression,
     /// Compression of Parquet pages.
     pub parquet_compression: ParquetCompression,
+    /// The shard the run writes (`k` of `n`, 1-based): Parquet writes it as part files.
+    pub shard: Option<(u64, u64)>,
 }
 
 /// Declares [`Format`] from one line per format: its doc, an optional `cfg`, the variant, its
@@ -65,7 +67,7 @@ formats! {
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
     Parquet = "parquet", default = true
-        => |c| Box::new(crate::emit::parquet::ParquetTables::new(c.parquet_compression));
+        => |c| Box::new(crate::emit::parquet::ParquetTables::new(c.parquet_compression, c.shard));
     /// RIF files as BFD ingests them.
     Rif = "rif", default = false => |_c| Box::new(rif::RifTables::all());
     /// PostgreSQL schema and load scripts (for the CSV tables, which it implies).
@@ -127,6 +129,7 @@ mod tests {
         let config = EmitConfig {
             compress: Compression::None,
             parquet_compression: ParquetCompression::Snappy,
+            shard: None,
         };
         for (f, e) in Format::ALL.iter().zip(emitters(Format::ALL, &config)) {
             let streams = e.streams();

@@ -1,7 +1,7 @@
 //! `manifest.json`, written last: what was generated, from which options, and the SHA-256 of
 //! every file, so a dataset can be verified and two runs compared without reading the data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The manifest.
 #[derive(Serialize, Debug, Clone)]
@@ -19,7 +19,7 @@ pub struct Manifest {
 }
 
 /// The data options, as recorded.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ManifestOptions {
     /// Random seed.
     pub seed: u64,
@@ -48,7 +48,7 @@ pub struct ManifestOptions {
 }
 
 /// One written file.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct FileEntry {
     /// Path relative to the output directory.
     pub path: String,
@@ -58,6 +58,15 @@ pub struct FileEntry {
     pub rows: u64,
     /// Hex SHA-256.
     pub sha256: String,
+}
+
+impl Manifest {
+    /// The file's bytes: pretty JSON and a line end.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(self).expect("manifest serializes");
+        json.push(b'\n');
+        json
+    }
 }
 
 /// Hex SHA-256 of bytes.

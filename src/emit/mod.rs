@@ -13,6 +13,7 @@ pub mod manifest;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod rif;
+pub mod rows_json;
 pub mod sandbox;
 pub mod sql;
 pub mod tables;

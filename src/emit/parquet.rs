@@ -1,4 +1,5 @@
-//! Parquet: one file per table (`parquet/<table>.parquet`) with typed columns — Int64 ids and
+//! Parquet: one file per table (`parquet/<table>.parquet`; a shard writes
+//! `parquet/<table>/part-<k>-of-<n>.parquet`, see [`table_path`]) with typed columns — Int64 ids and
 //! integers, Utf8 codes, Date32 dates, Decimal128(p,s) money — from the same column model and
 //! rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
 //! creation time or other run-dependent metadata, so the bytes depend only on the data.
@@ -43,6 +44,20 @@ const ROW_GROUP_CELLS: usize = 2 << 20;
 /// Rows per row group of `table`: 128k for the narrowest tables, at least 8k for the widest.
 pub fn row_group_rows(table: &Table) -> usize {
     (ROW_GROUP_CELLS / table.width()).clamp(8 * 1024, ROW_GROUP_ROWS)
+}
+
+/// A table's file: `parquet/<table>.parquet`, or for shard `k` of `n` (1-based) the part file
+/// `parquet/<table>/part-<k>-of-<n>.parquet` (`k` zero-padded to the width of `n`, so names sort
+/// in shard order). Engines read such a directory as one table, and the parts of every shard
+/// can lie side by side in it (`bbgen merge` puts them there).
+pub fn table_path(table: &Table, shard: Option<(u64, u64)>) -> String {
+    match shard {
+        None => format!("parquet/{}.parquet", table.name),
+        Some((k, n)) => {
+            let width = n.to_string().len();
+            format!("parquet/{}/part-{k:0width$}-of-{n}.parquet", table.name)
+        }
+    }
 }
 
 /// The Arrow type of a column.
@@ -273,14 +288,17 @@ pub struct ParquetTables {
     compression: ParquetCompression,
     /// The rows' buffers, shared by the workers and the tables' writers.
     pool: Arc<RowsPool>,
+    /// The shard written (`k` of `n`, 1-based), which names the part files.
+    shard: Option<(u64, u64)>,
 }
 
 impl ParquetTables {
-    /// Every table, its pages compressed as given.
-    pub fn new(compression: ParquetCompression) -> ParquetTables {
+    /// Every table, its pages compressed as given, as the part files of `shard` if given.
+    pub fn new(compression: ParquetCompression, shard: Option<(u64, u64)>) -> ParquetTables {
         ParquetTables {
             compression,
             pool: Arc::default(),
+            shard,
         }
     }
 }
@@ -295,7 +313,7 @@ impl TableStream for ParquetTables {
     fn stream(&self, &t: &&'static Table) -> Stream {
         let (compression, pool) = (self.compression, self.pool.clone());
         Stream {
-            path: format!("parquet/{}.parquet", t.name),
+            path: table_path(t, self.shard),
             header: Vec::new(),
             kind: StreamKind::Encoded(Arc::new(move || {
                 let w = writer(t, compression, Vec::new()).map_err(io::Error::other)?;

@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod interrupt;
 mod lock;
 mod memory;
+pub mod merge;
 mod output;
 pub mod progress;
 mod schedule;
@@ -219,8 +220,7 @@ fn generate_into(cfg: &RunConfig, dir: &Path) -> Result<Summary, RunError> {
         counts: written.counts,
         files: entries,
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    json.push(b'\n');
+    let json = manifest.to_json();
     let path = dir.join("manifest.json");
     fs::write(&path, &json).map_err(|e| io_err("cannot write", &path, e))?;
     Ok(Summary {
@@ -330,6 +330,7 @@ fn format_emitters(cfg: &RunConfig) -> Vec<Box<dyn Emitter>> {
     let config = EmitConfig {
         compress: cfg.compress,
         parquet_compression: cfg.parquet_compression,
+        shard: cfg.shard.map(|s| (s.index + 1, s.count)),
     };
     crate::emit::format::emitters(&cfg.formats, &config)
 }

@@ -223,6 +223,9 @@ pub struct Scenario {
     pub dx_for: PerType<Option<Weighted<&'static str>>>,
     /// Secondary diagnosis candidates.
     pub dx2: Vec<&'static str>,
+    /// Signs and symptoms a patient of the scenario presents with on an unplanned hospital
+    /// admission (the admitting diagnosis, before the workup finds the principal one).
+    pub admitting: Vec<&'static str>,
     /// External cause codes (injuries).
     pub ecode: Vec<&'static str>,
     /// Professional specialties (CMS specialty codes).
@@ -263,6 +266,7 @@ impl Scenario {
             .iter()
             .chain(self.dx_for.iter().flatten().flat_map(|w| w.items.iter()))
             .chain(self.dx2.iter())
+            .chain(self.admitting.iter())
             .chain(self.ecode.iter())
             .chain(self.stays.items.iter().flat_map(|s| s.dx.iter()))
             .copied()
@@ -305,6 +309,8 @@ pub struct Clinical {
     pub by_type: PerType<Weighted<u16>>,
     /// Comorbidities any claim may list as secondary diagnoses.
     pub comorbid: Vec<&'static str>,
+    /// Quality-data codes practitioners report beside office visits ($0.00 lines).
+    pub quality: Weighted<&'static Fee>,
     /// Generic line pools by setting name (`inpatient`, `snf`, `hha`, `hospice`).
     pub settings: HashMap<&'static str, Setting>,
 }
@@ -621,6 +627,7 @@ fn rev_line(t: &'static str, line: usize) -> RevLine {
 fn parse_scenarios(text: &'static str) -> Clinical {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut comorbid = Vec::new();
+    let mut quality = Weighted::default();
     let mut settings: HashMap<&'static str, Setting> = HashMap::new();
     enum Block {
         None,
@@ -651,6 +658,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
                     dx: Weighted::default(),
                     dx_for: Default::default(),
                     dx2: Vec::new(),
+                    admitting: Vec::new(),
                     ecode: Vec::new(),
                     spec: Weighted::default(),
                     pos: Weighted::default(),
@@ -674,6 +682,16 @@ fn parse_scenarios(text: &'static str) -> Clinical {
             }
             "comorbid" => {
                 comorbid.extend(toks());
+                continue;
+            }
+            "quality" => {
+                for t in toks() {
+                    let (c, w) = weighted_token(t, n);
+                    let f = fee(c).unwrap_or_else(|| {
+                        panic!("scenarios.txt line {n}: {c} has no row in fees.tsv")
+                    });
+                    quality.push(f, w);
+                }
                 continue;
             }
             _ => {}
@@ -711,6 +729,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
         scenarios,
         by_type,
         comorbid,
+        quality,
         settings,
     };
     check(&c);
@@ -748,6 +767,7 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
         }
         "dx" => codes(&mut s.dx),
         "dx2" => s.dx2.extend(toks()),
+        "adm" => s.admitting.extend(toks()),
         "ecode" => s.ecode.extend(toks()),
         "spec" => codes(&mut s.spec),
         "pos" => codes(&mut s.pos),

@@ -81,7 +81,8 @@ impl std::error::Error for PageError {}
 impl<'a> Page<'a> {
     /// The page of `resource` searched with `params`, checked as the API checks it: `_count`
     /// at most [`MAX_COUNT`], and `startIndex` inside the result unless the result is empty
-    /// (an empty result has one empty page at 0).
+    /// (BFD checks `startIndex` against a non-empty result only, so an empty one has an empty
+    /// page wherever asked).
     pub fn new(
         base: &'a str,
         resource: &'a str,
@@ -93,7 +94,7 @@ impl<'a> Page<'a> {
         if count > MAX_COUNT {
             return Err(PageError::CountTooLarge);
         }
-        if start > 0 && start >= total {
+        if total > 0 && start >= total {
             return Err(PageError::StartPastEnd { start, total });
         }
         Ok(Page {
@@ -127,8 +128,10 @@ impl<'a> Page<'a> {
         if self.count > 0 && self.start + self.count < self.total {
             links.push(("next", self.start + self.count));
         }
-        if self.count > 0 && self.start >= self.count {
-            links.push(("previous", self.start - self.count));
+        // Off the first page there is a previous one, clamped at 0 when `startIndex` is not a
+        // multiple of `_count` (BFD's `OffsetLinkBuilder` does the same).
+        if self.start > 0 {
+            links.push(("previous", self.start.saturating_sub(self.count)));
         }
         links.push(("last", self.last_start()));
         links
@@ -381,6 +384,9 @@ mod tests {
             "Value for startIndex (4) must be less than than result size (4)"
         );
         assert!(Page::new(SANDBOX_BASE, "Coverage", &[], 10, 3, 4).is_ok());
+        let empty = Page::new(SANDBOX_BASE, "Coverage", &[], 10, 20, 0).unwrap();
+        assert!(empty.entries().is_empty());
+        assert_eq!(empty.links(), [("first", 0), ("previous", 10), ("last", 0)]);
     }
 
     #[test]
@@ -398,6 +404,15 @@ mod tests {
         assert_eq!(entries(&b).len(), 50);
         let err = Page::new(SANDBOX_BASE, "Patient", &[], MAX_COUNT + 1, 0, 1).unwrap_err();
         assert_eq!(err.to_string(), "value must be at most 50");
+    }
+
+    #[test]
+    fn a_start_between_pages_links_back_to_the_first() {
+        let b = written(&page(10, 5, 25));
+        assert_eq!(relations(&b), ["first", "next", "previous", "last", "self"]);
+        assert!(url(&b, "previous").contains("startIndex=0&"));
+        assert!(url(&b, "next").contains("startIndex=15&"));
+        assert_eq!(entries(&b), (5..15).collect::<Vec<_>>());
     }
 
     #[test]

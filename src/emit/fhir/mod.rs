@@ -44,7 +44,10 @@ use crate::options::Options;
 
 pub use ccw::ccw_display;
 pub use emitters::{FhirBundles, FhirNdjson};
-pub use r4::{EobContext, Renderer, parts, write_coverage, write_eob, write_patient};
+pub use r4::search::service_end;
+pub use r4::{
+    EobContext, PageRequest, Renderer, eob_order, parts, write_coverage, write_eob, write_patient,
+};
 
 /// A row of a claim, line or beneficiary table.
 pub type Row<'a> = RowRef<'a>;

@@ -7,10 +7,10 @@
 //! Header amounts are the sums of the line amounts.
 
 use super::providers::{POOL, practitioner, practitioner_npi};
-use super::{Cx, money, num};
+use super::{Cx, encounter, money, num};
 use crate::model::{Claim, Record};
 use crate::schema::{CARRIER_CLAIM_LINES as L, Col};
-use crate::seeds::clinical::{Fee, params};
+use crate::seeds::clinical::{Fee, clinical, params};
 use crate::value::{Date, InlineStr, Value};
 
 /// Amounts of one professional line, in cents.
@@ -86,18 +86,12 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     let spec = first.spec.unwrap_or_else(|| *sc.spec.pick(&mut cx.d));
     let prac = practitioner(spec, cx.d.below(POOL));
     let n = cx.line_count(1);
-    let mut services = Vec::with_capacity(n);
-    services.push(first);
-    for _ in 1..n {
-        let mut f = first;
-        for _ in 0..8 {
-            let g = sc.carrier.pick(&mut cx.d);
-            if g.spec == first.spec && !services.iter().any(|s: &&Fee| s.code == g.code) {
-                f = g;
-                break;
-            }
-        }
-        services.push(f);
+    let mut services =
+        encounter::services(cx, &sc.carrier, Some(first), n, |g| g.spec == first.spec);
+    if services.iter().any(|f| encounter::is_office_visit(f.code)) {
+        let k = [0, 1, 2, 3][cx.d.weighted(&[45, 30, 17, 8])];
+        let quality = encounter::services(cx, &clinical().quality, None, k, |_| true);
+        services.extend(quality);
     }
 
     let span = if cx.d.chance(0.85) {
@@ -157,12 +151,23 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
 
     let lines = c.lines.as_mut().expect("carrier claims have lines");
     let mut tot = ProAmounts::default();
+    let days: Vec<Date> = services
+        .iter()
+        .map(|_| {
+            from.plus(if span == 0 {
+                0
+            } else {
+                cx.d.range(0, span as i64) as i32
+            })
+        })
+        .collect();
     for (i, f) in services.iter().enumerate() {
-        let day = from.plus(if span == 0 {
-            0
-        } else {
-            cx.d.range(0, span as i64) as i32
-        });
+        let day = days[i];
+        let procedure_that_day = services
+            .iter()
+            .zip(&days)
+            .any(|(g, d)| *d == day && encounter::is_major(g));
+        let pos = f.pos.unwrap_or(claim_pos);
         let (lo, hi) = f.units;
         let units = cx.d.range(i64::from(lo), i64::from(hi));
         let per_unit = (f.fee as f64 * gpci).round() as i64;
@@ -191,15 +196,12 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         l.set(Col::PRTCPTNG_IND_CD, Value::Str("1"));
         l.set(Col::CARR_LINE_RDCD_PMT_PHYS_ASTN_C, Value::Str("0"));
         l.set(Col::LINE_CMS_TYPE_SRVC_CD, Value::Str(f.tos));
-        l.set(
-            Col::LINE_PLACE_OF_SRVC_CD,
-            Value::Str(f.pos.unwrap_or(claim_pos)),
-        );
+        l.set(Col::LINE_PLACE_OF_SRVC_CD, Value::Str(pos));
         l.set(Col::CARR_LINE_PRCNG_LCLTY_CD, Value::Str(prac.mac.locality));
         l.set(Col::LINE_1ST_EXPNS_DT, Value::Date(day));
         l.set(Col::LINE_LAST_EXPNS_DT, Value::Date(day));
         l.set(Col::HCPCS_CD, Value::Str(f.code));
-        if let Some(m) = modifier(cx, &f.mods) {
+        if let Some(m) = encounter::modifier(cx, f, procedure_that_day, Some(pos)) {
             l.set(Col::HCPCS_1ST_MDFR_CD, Value::Str(m));
         }
         if let Some(b) = super::betos(f.code) {

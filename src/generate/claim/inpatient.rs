@@ -88,7 +88,8 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
     h.set(Col::CLM_DRG_OUTLIER_STAY_CD, Value::Str("0"));
     h.set(Col::NCH_DRG_OUTLIER_APRVD_PMT_AMT, money(0));
     let dx = cx.diagnoses(h, 5, 18, true);
-    h.set(Col::ADMTG_DGNS_CD, Value::Str(dx[0]));
+    let admitting = cx.admitting(&dx, !stay.elective);
+    h.set(Col::ADMTG_DGNS_CD, Value::Str(admitting));
     h.set(Col::ADMTG_DGNS_VRSN_CD, Value::Str("0"));
     cx.external_cause(h, true);
 

@@ -137,13 +137,10 @@ pub(crate) fn push_line(lines: &mut Lines, table: &Table, id: i64, a: &RevAmount
     );
     put(Col::REV_CNTR_APC_HIPPS_CD, a.apc_hipps.map(Value::Str));
     if let Some(x) = a.hipps {
-        // Home health carries the HIPPS code in its own column; SNF lines in HCPCS_CD.
-        let col = if has(Col::REV_CNTR_APC_HIPPS_CD) {
-            Col::REV_CNTR_APC_HIPPS_CD
-        } else {
-            Col::HCPCS_CD
-        };
-        put(col, Some(Value::Text(x)));
+        // The HIPPS code is the line's HCPCS code (as BFD's RIF samples and FHIR responses
+        // show it); home health lines also carry it in their APC/HIPPS column.
+        put(Col::HCPCS_CD, Some(Value::Text(x)));
+        put(Col::REV_CNTR_APC_HIPPS_CD, Some(Value::Text(x)));
     }
     put(Col::REV_CNTR_STUS_IND_CD, a.status.map(Value::Str));
     put(Col::REV_CNTR_PMT_MTHD_IND_CD, a.method.map(Value::Str));

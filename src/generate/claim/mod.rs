@@ -30,6 +30,7 @@
 
 mod carrier;
 mod dme;
+mod encounter;
 mod hha;
 mod hospice;
 mod inpatient;
@@ -248,6 +249,22 @@ impl Cx<'_> {
             }
         }
         sec
+    }
+
+    /// The admitting diagnosis of a stay whose diagnoses are `dx` (the principal first). On
+    /// an unplanned hospital admission it is often a presenting sign or symptom of the
+    /// scenario (the workup then finds the principal diagnosis); a SNF admission sometimes
+    /// names a secondary condition; otherwise it is the principal.
+    pub fn admitting(&mut self, dx: &[&'static str], unplanned_hospital: bool) -> &'static str {
+        if unplanned_hospital {
+            if !self.sc.admitting.is_empty() && self.d.chance(0.55) {
+                let code: &&'static str = self.d.pick(&self.sc.admitting);
+                return code;
+            }
+        } else if self.t == ClaimType::Snf && dx.len() > 1 && self.d.chance(0.3) {
+            return dx[1];
+        }
+        dx[0]
     }
 
     /// The external cause of an injury scenario, in the first external-cause columns (on

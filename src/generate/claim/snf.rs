@@ -117,7 +117,8 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         h.set(Col::NCH_ACTV_OR_CVRD_LVL_CARE_THRU, Value::Date(thru));
     }
     let dx = cx.diagnoses(h, 4, 12, false);
-    h.set(Col::ADMTG_DGNS_CD, Value::Str(dx[0]));
+    let admitting = cx.admitting(&dx, false);
+    h.set(Col::ADMTG_DGNS_CD, Value::Str(admitting));
     h.set(Col::ADMTG_DGNS_VRSN_CD, Value::Str("0"));
     cx.external_cause(h, false);
 

@@ -248,13 +248,15 @@ fn institutional_place(j: &mut J<'_>, h: &Row<'_>, l: &Row<'_>) {
         put(j, "state", &st);
         j.end(la);
     }
-    let qv = l.get(Col::REV_CNTR_NDC_QTY);
-    let qv = if present(&qv) {
-        qv
+    // The NDC quantity when the line has one, else the unit count, each at its own scale
+    // (NDC quantities have three decimals, unit counts none).
+    let ndc_qty = l.get(Col::REV_CNTR_NDC_QTY);
+    let col = if present(&ndc_qty) {
+        Col::REV_CNTR_NDC_QTY
     } else {
-        l.get(Col::REV_CNTR_UNIT_CNT)
+        Col::REV_CNTR_UNIT_CNT
     };
-    quantity(j, "quantity", &qv, scale_of(l.table, Col::REV_CNTR_NDC_QTY));
+    quantity(j, "quantity", &l.get(col), scale_of(l.table, col));
 }
 
 /// A line's `adjudication`: denial reasons, then the type's amounts (the NCH payment with its

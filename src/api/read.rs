@@ -1,0 +1,102 @@
+//! Reads by FHIR id: `Patient/<bene id>`, `Coverage/part-<a…d>-<bene id>` and
+//! `ExplanationOfBenefit/<type>-<claim id>`, each the bytes of its NDJSON line (without the
+//! newline). A malformed id is the FHIR server's 400; an id of no resource of this run is 404.
+
+use super::{Api, ApiError, NOT_FOUND, UPSTREAM, who};
+use crate::emit::fhir::parts;
+use crate::model::ClaimType;
+
+impl Api {
+    /// The Patient with this FHIR id (its BENE_ID). `_base`: the request's FHIR base; R4
+    /// resources hold relative references only, so their bytes do not depend on it.
+    pub fn read_patient(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+        let i = who::patient(id, self.dataset().options()).ok_or_else(not_found)?;
+        let mut out = Vec::new();
+        self.renderer().patient(&mut out, &self.beneficiary(i));
+        Ok(out)
+    }
+
+    /// The Coverage with this FHIR id (`part-a--19990000000001`), if the beneficiary has that
+    /// part.
+    pub fn read_coverage(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+        let (part, patient) = id
+            .strip_prefix("part-")
+            .and_then(|rest| rest.split_once('-'))
+            .filter(|(p, bene)| matches!(*p, "a" | "b" | "c" | "d") && is_int(bene))
+            .ok_or_else(|| unsupported(id))?;
+        let i = who::patient(patient, self.dataset().options()).ok_or_else(not_found)?;
+        let b = self.beneficiary(i);
+        let part = part.chars().next().expect("one letter");
+        if !parts(&b).any(|p| p == part) {
+            return Err(not_found());
+        }
+        let mut out = Vec::new();
+        self.renderer().coverage(&mut out, &b, part);
+        Ok(out)
+    }
+
+    /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`).
+    pub fn read_eob(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+        let (kind, claim_id) = eob_id(id)?;
+        let _ = (kind, claim_id);
+        // Finding the holder of a claim id needs the deal's inverse, which the dataset does
+        // not offer yet; until it does, no EOB is found by id.
+        Err(not_found())
+    }
+}
+
+/// The claim type and claim id of an EOB id: `<letters>-<integer>`, else the FHIR server's
+/// 400; letters naming no claim type are 404.
+fn eob_id(id: &str) -> Result<(ClaimType, i64), ApiError> {
+    let (name, claim) = id
+        .split_once('-')
+        .filter(|(name, claim)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic()) && is_int(claim)
+        })
+        .ok_or_else(|| unsupported(id))?;
+    let kind = ClaimType::from_name(name).ok_or_else(not_found)?;
+    let claim_id = claim.parse().map_err(|_| not_found())?;
+    Ok((kind, claim_id))
+}
+
+/// An optionally negative decimal integer.
+fn is_int(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound(NOT_FOUND.into())
+}
+
+fn unsupported(id: &str) -> ApiError {
+    ApiError::BadRequest(format!("{UPSTREAM}Unsupported ID pattern: {id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eob_ids_split_into_type_and_claim_id() {
+        assert_eq!(
+            eob_id("carrier--100000000001"),
+            Ok((ClaimType::Carrier, -100000000001))
+        );
+        assert_eq!(
+            eob_id("pde--1010252550"),
+            Ok((ClaimType::PartD, -1010252550))
+        );
+        assert_eq!(eob_id("bogus--1"), Err(not_found()));
+        for bad in [
+            "carrier",
+            "carrier-",
+            "carrier--",
+            "-1",
+            "car1er--1",
+            "carrier-x",
+        ] {
+            assert_eq!(eob_id(bad), Err(unsupported(bad)), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Searches of one patient's resources: the filters are applied here, the page is written by
+//! the same `Renderer` searches the bundle files are written with.
+
+use super::query::{SearchParams, Searched};
+use super::{Api, ApiError, UPSTREAM, dates};
+use crate::emit::fhir::bundle::PageError;
+use crate::emit::fhir::{eob_order, parts, service_end};
+use crate::model::Claim;
+
+impl Api {
+    /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
+    pub fn search_patient(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+        let b = self.beneficiary(i);
+        let links = q.links_for(Searched::PatientOrCoverage);
+        let mut out = Vec::new();
+        let found = self.fresh(q);
+        self.renderer()
+            .patient_search(&mut out, &b, found, &q.page(&links))
+            .map_err(page_error)?;
+        Ok(out)
+    }
+
+    /// The `Coverage?beneficiary=` searchset page of user `i`.
+    pub fn search_coverage(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+        let b = self.beneficiary(i);
+        let selected: Vec<char> = if self.fresh(q) {
+            parts(&b).collect()
+        } else {
+            Vec::new()
+        };
+        let links = q.links_for(Searched::PatientOrCoverage);
+        let mut out = Vec::new();
+        self.renderer()
+            .coverage_search(&mut out, &b, &selected, &q.page(&links))
+            .map_err(page_error)?;
+        Ok(out)
+    }
+
+    /// The `ExplanationOfBenefit?patient=` searchset page of user `i`: its EOBs in the API's
+    /// order, less those `type`, `service-date` and `_lastUpdated` exclude; only the page's
+    /// EOBs are rendered.
+    pub fn search_eob(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+        let claims = self.dataset().claims(i);
+        let fresh = self.fresh(q);
+        let order: Vec<usize> = eob_order(&claims)
+            .into_iter()
+            .filter(|&c| fresh && selects(q, &claims[c]))
+            .collect();
+        let links = q.links_for(Searched::Eob);
+        let mut out = Vec::new();
+        self.renderer()
+            .eob_search(
+                &mut out,
+                crate::model::ids::bene_id(i),
+                &claims,
+                &order,
+                &q.page(&links),
+            )
+            .map_err(page_error)?;
+        Ok(out)
+    }
+
+    /// Whether this run's `meta.lastUpdated`, the same for every resource, meets every
+    /// `_lastUpdated` bound.
+    fn fresh(&self, q: &SearchParams) -> bool {
+        let at = dates::midnight(self.dataset().options().end_date.plus(1));
+        q.last_updated.iter().all(|b| b.admits(&at))
+    }
+}
+
+/// Whether the claim passes `type` and every `service-date` bound.
+fn selects(q: &SearchParams, c: &Claim) -> bool {
+    let typed = q.types.as_ref().is_none_or(|ts| ts.contains(&c.kind));
+    typed
+        && (q.service_date.is_empty()
+            || service_end(c).is_some_and(|d| {
+                let day = dates::day(d);
+                q.service_date.iter().all(|b| b.admits(&day))
+            }))
+}
+
+/// A page the FHIR server refuses, with its wording: `_count` over the maximum is the front
+/// end's own check, a `startIndex` past the end comes back from the server behind it.
+fn page_error(e: PageError) -> ApiError {
+    match e {
+        PageError::CountTooLarge => ApiError::BadRequest(e.to_string()),
+        PageError::StartPastEnd { .. } => ApiError::BadRequest(format!("{UPSTREAM}{e}")),
+    }
+}
