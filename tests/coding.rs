@@ -272,3 +272,45 @@ fn dialysis_months_bill_three_sessions_a_week() {
     assert!((11.5..=14.0).contains(&mean), "{mean:.1} sessions a month");
     assert!(months.iter().all(|&n| (10..=14).contains(&n)));
 }
+
+#[test]
+fn part_d_fills_look_like_pharmacy_fills() {
+    let pde = claims(ClaimType::PartD);
+    let days = |c: &Claim| c.header.view().get(Col::DAYS_SUPLY_NUM).as_int().unwrap();
+    let generic = share(&pde, |c| {
+        c.header.view().get(Col::BRND_GNRC_CD).as_str() == Some("G")
+    });
+    assert!(
+        (0.86..=0.94).contains(&generic),
+        "generic share {generic:.3}"
+    );
+    let month = share(&pde, |c| matches!(days(c), 28 | 30));
+    let two = share(&pde, |c| matches!(days(c), 56 | 60));
+    let three = share(&pde, |c| matches!(days(c), 84 | 90));
+    assert!((0.5..=0.7).contains(&month), "30-day fills {month:.3}");
+    assert!((0.25..=0.42).contains(&three), "90-day fills {three:.3}");
+    assert!((0.02..=0.1).contains(&two), "60-day fills {two:.3}");
+    for c in &pde {
+        let h = c.header.view();
+        let d = days(c);
+        let fill = h.get(Col::FILL_NUM).as_int().unwrap();
+        assert!(fill < 360 / d, "refill {fill} of a {d}-day prescription");
+        // Inhalers are dispensed in grams: one canister (8.5–12 g) a month.
+        if matches!(
+            h.get(Col::PROD_SRVC_ID).as_str(),
+            Some("80425035901" | "66993008796" | "66993008896")
+        ) {
+            let grams = h.get(Col::QTY_DSPNSD_NUM).as_int().unwrap() as f64 / 1000.0;
+            assert!(grams >= 8.5 * (d / 30) as f64, "{grams} g for {d} days");
+        }
+    }
+    let refills = |n| {
+        share(&pde, |c| {
+            c.header.view().get(Col::FILL_NUM).as_int() == Some(n)
+        })
+    };
+    assert!(
+        refills(1) > refills(5) && refills(5) > refills(10),
+        "refills thin out"
+    );
+}

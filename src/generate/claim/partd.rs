@@ -82,29 +82,39 @@ fn split(cx: &mut Cx, total: i64, brand: bool, year: i32) -> PdeCosts {
     c
 }
 
+/// Days supplied: maintenance drugs fill one, two or three months at a time (30/60/90 days,
+/// or 28/56/84 for weekly and four-week packs), mostly a month and about a third three months,
+/// as Part D fills are; short-course drugs fill their listed courses.
+fn days_supply(cx: &mut Cx, drug: &Drug) -> u32 {
+    let month = drug.days[0];
+    if month < 28 {
+        return *cx.d.pick(&drug.days);
+    }
+    let months = [1, 3, 2][cx.d.weighted(&[60, 34, 6])];
+    month * months
+}
+
+/// The fill number of a maintenance prescription: 0 for the original fill, then refills up to
+/// a year's supply (11 refills of 30 days, 3 of 90), each later one rarer as patients stop or
+/// get a new prescription (weights 0.85^n).
+fn refill_number(cx: &mut Cx, days: u32) -> i64 {
+    let max = 360 / days.max(1) - 1;
+    let weights: Vec<u32> = (0..=max)
+        .map(|n| (1000.0 * 0.85f64.powi(n as i32)).round() as u32)
+        .collect();
+    cx.d.weighted(&weights) as i64
+}
+
 pub(super) fn build(cx: &mut Cx) -> Claim {
     let sc = cx.sc;
     let mut c = cx.new_claim();
     let drug: &'static Drug = sc.drugs.pick(&mut cx.d);
-    let days = if drug.days.len() > 1 && drug.days[0] >= 28 {
-        // Chronic drugs: mostly 30-day fills, some 90-day.
-        if cx.d.chance(0.72) {
-            drug.days[0]
-        } else {
-            *drug.days.last().expect("days")
-        }
-    } else {
-        *cx.d.pick(&drug.days)
-    };
+    let days = days_supply(cx, drug);
     let chronic = days >= 28;
-    let (qty, base_cost) = if chronic {
-        (
-            drug.qty30 * i64::from(days) / 30,
-            drug.cost30 * i64::from(days) / 30,
-        )
-    } else {
-        (drug.qty30, drug.cost30)
-    };
+    // Quantities are package units (tablets, mL of drops or insulin, grams of an inhaler) for
+    // the drug's usual sig, in proportion to the days supplied.
+    let qty = drug.qty30 * i64::from(days) / 30;
+    let base_cost = drug.cost30 * i64::from(days) / 30;
     let srvc = cx.first_day(0);
     let (year, _, _) = srvc.ymd();
     let brand = drug.brand_generic == "B";
@@ -159,11 +169,7 @@ pub(super) fn build(cx: &mut Cx) -> Claim {
         Col::DAYS_SUPLY_NUM,
         num(&T, Col::DAYS_SUPLY_NUM, i64::from(days)),
     );
-    let fill = if chronic && cx.d.chance(0.75) {
-        cx.d.range(1, 11)
-    } else {
-        0
-    };
+    let fill = if chronic { refill_number(cx, days) } else { 0 };
     h.set(Col::FILL_NUM, num(&T, Col::FILL_NUM, fill));
     h.set(Col::DRUG_CVRG_STUS_CD, Value::Str("C"));
     if costs.above_oop > 0 {
