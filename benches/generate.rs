@@ -30,12 +30,12 @@ fn beneficiary(b: divan::Bencher) {
     });
 }
 
-/// One claim of each type, generated from its deck position.
+/// One claim of each type, generated from its card.
 #[divan::bench(args = ClaimType::ALL.map(|t| t.name()))]
 fn claim(b: divan::Bencher, name: &str) {
     let ds = dataset();
     let t = ClaimType::from_name(name).expect("type");
-    let n = ds.deck_sizes()[t.index()].max(1);
+    let n = ds.claims_of(ds.options().user_range())[t].max(1);
     let mut k = 0;
     b.bench_local(|| {
         k = (k + 1) % n;

@@ -1,69 +1,44 @@
 //! [`Dataset`]: the pure generator of one run, from options and an index to records.
+//!
+//! Claims are dealt within absolute blocks of [`BLOCK`] users ([`Block`]), so preparing a
+//! run costs nothing, and one user, or the holder of one claim id, costs its block: a few
+//! count draws for each of the block's users and one deck shuffle per type. A small cache
+//! keeps the blocks in use, which the workers of a run share.
 
+use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::deal::Permutation;
+use crate::deal::Block;
 use crate::generate;
 use crate::model::{Beneficiary, Claim, ClaimType, PerType, ids};
 use crate::options::{Options, OptionsError};
 
-/// Users per block of the slot index: the deck start of every block is kept, and a
-/// beneficiary's slots are found from its block's start in at most this many count draws.
-pub const BLOCK: u64 = 64;
+/// Users per deal block (see [`Block`]): a chunk of users within one block needs one look-up.
+pub const BLOCK: u64 = ids::BLOCK_USERS;
 
-/// One run's generator: the decks of the eight claim types and the slot index.
+/// Blocks kept: more than the workers of a run have in hand at once.
+const CACHED_BLOCKS: usize = 16;
+
+/// One run's generator.
 pub struct Dataset {
     opts: Options,
-    /// Global deck position of this run's first card, per type (cards of earlier users come
-    /// first, so batches made with `--offset` deal disjoint cards and claim ids).
-    base: PerType<u64>,
-    decks: PerType<Permutation>,
-    /// Local slot where each block of `BLOCK` users starts, per type; one extra entry holds the
-    /// deck size.
-    block_starts: Vec<PerType<u64>>,
+    /// Decks dealt in order instead of shuffled (a test hook).
+    ordered: bool,
+    /// The most recently used blocks, least recent first.
+    cache: Mutex<VecDeque<Arc<Block>>>,
 }
 
 impl Dataset {
-    /// Prepares a run: counts every user's claims (in parallel; a few draws per user) to size
-    /// the decks and index the slots.
+    /// Prepares a run: checks the options. O(1): blocks are dealt when first needed.
     pub fn new(opts: Options) -> Result<Dataset, OptionsError> {
         opts.check()?;
-        let sum_range = |r: Range<u64>| -> PerType<u64> {
-            let blocks = r.start / BLOCK..r.end.div_ceil(BLOCK);
-            blocks
-                .into_par_iter()
-                .map(|b| {
-                    let lo = (b * BLOCK).max(r.start);
-                    let hi = ((b + 1) * BLOCK).min(r.end);
-                    block_sum(&opts, lo..hi)
-                })
-                .reduce(PerType::default, PerType::plus)
-        };
-        let base = sum_range(0..opts.offset);
-        let range = opts.user_range();
-        let n_blocks = opts.users.div_ceil(BLOCK);
-        let sums: Vec<PerType<u64>> = (0..n_blocks)
-            .into_par_iter()
-            .map(|b| {
-                let lo = range.start + b * BLOCK;
-                block_sum(&opts, lo..(lo + BLOCK).min(range.end))
-            })
-            .collect();
-        let mut block_starts = Vec::with_capacity(sums.len() + 1);
-        let mut acc = PerType::<u64>::default();
-        for s in sums {
-            block_starts.push(acc);
-            acc = acc.plus(s);
-        }
-        block_starts.push(acc);
-        let decks = PerType::from_fn(|t| Permutation::new(opts.seed, t.index() as u64, acc[t]));
         Ok(Dataset {
             opts,
-            base,
-            decks,
-            block_starts,
+            ordered: false,
+            cache: Mutex::new(VecDeque::with_capacity(CACHED_BLOCKS)),
         })
     }
 
@@ -71,19 +46,14 @@ impl Dataset {
     /// shuffled: a test hook showing that the deal only moves claims between holders.
     #[doc(hidden)]
     pub fn with_identity_deal(mut self) -> Self {
-        let sizes = self.deck_sizes();
-        self.decks = PerType::from_fn(|t| Permutation::identity(sizes[t]));
+        self.ordered = true;
+        self.cache.get_mut().expect("lock").clear();
         self
     }
 
     /// The options of this run.
     pub fn options(&self) -> &Options {
         &self.opts
-    }
-
-    /// Number of claims of each type in the whole run.
-    pub fn deck_sizes(&self) -> PerType<u64> {
-        *self.block_starts.last().expect("at least one entry")
     }
 
     /// Beneficiary `i` (a user index within the run).
@@ -96,25 +66,35 @@ impl Dataset {
         generate::claim_counts(&self.opts, i)
     }
 
-    /// The deck slots of user `i`, per type.
-    pub fn slots(&self, i: u64) -> PerType<Range<u64>> {
-        assert!(
-            self.opts.user_range().contains(&i),
-            "user {i} is not in this run"
-        );
-        let local = i - self.opts.offset;
-        let block = local / BLOCK;
-        let mut start = self.block_starts[block as usize];
-        for j in self.opts.offset + block * BLOCK..i {
-            start = start.plus(self.claim_counts(j).map(u64::from));
-        }
-        let counts = self.claim_counts(i);
-        PerType::from_fn(|t| start[t]..start[t] + u64::from(counts[t]))
+    /// Claims of each type held by `users` (within the run): O(their blocks), in parallel.
+    pub fn claims_of(&self, users: Range<u64>) -> PerType<u64> {
+        self.assert_in_run(&users);
+        let blocks = users.start / BLOCK..users.end.div_ceil(BLOCK);
+        blocks
+            .into_par_iter()
+            .map(|b| {
+                let lo = (b * BLOCK).max(users.start);
+                let hi = ((b + 1) * BLOCK).min(users.end);
+                (lo..hi).fold(PerType::default(), |acc, i| {
+                    acc.plus(self.claim_counts(i).map(u64::from))
+                })
+            })
+            .reduce(PerType::default, PerType::plus)
     }
 
-    /// The global deck position of the card dealt to local slot `s` of type `t`.
+    /// The deck slots of user `i`, per type, numbered like cards ([`ids::card`]: block and
+    /// place in the block's deck).
+    pub fn slots(&self, i: u64) -> PerType<Range<u64>> {
+        self.assert_in_run(&(i..i + 1));
+        let block = self.block(i / BLOCK);
+        let at = |s| ids::card(block.index(), s);
+        block.slots(i).map(|r| at(r.start)..at(r.end))
+    }
+
+    /// The card dealt to slot `s` (as numbered by [`Dataset::slots`]) of type `t`.
     pub fn card(&self, t: ClaimType, s: u64) -> u64 {
-        self.base[t] + self.decks[t].apply(s)
+        let (block, slot) = ids::block_and_place(s);
+        self.block(block).card(t, slot)
     }
 
     /// Claim `card` of type `t`, generated knowing nothing of who holds it.
@@ -122,53 +102,92 @@ impl Dataset {
         generate::claim(&self.opts, t, card)
     }
 
-    /// All claims of user `i`: by type, then by slot. O(its claims) after the slot look-up.
+    /// All claims of user `i`: by type, then by slot. O(its claims + its block).
     pub fn claims(&self, i: u64) -> Vec<Claim> {
-        let bene_id = ids::bene_id(i);
-        let slots = self.slots(i);
-        let mut out =
-            Vec::with_capacity(slots.iter().map(|r| r.end - r.start).sum::<u64>() as usize);
-        for t in ClaimType::ALL {
-            for s in slots[t].clone() {
-                let mut c = self.unheld_claim(t, self.card(t, s));
-                generate::give_to(&mut c, bene_id);
-                out.push(c);
-            }
+        let (_, claims) = self.chunk(i..i + 1).pop().expect("one user");
+        claims
+    }
+
+    /// The user of this run holding the claim (or Part D event) `claim_id`, or `None` when
+    /// the id names no card of a user of this run. O(the holder's block).
+    pub fn holder_of(&self, claim_id: i64) -> Option<u64> {
+        let (t, block, place) = ids::card_of_claim_id(claim_id)?;
+        let run = self.opts.user_range();
+        let users = block * BLOCK..(block + 1) * BLOCK;
+        if users.end <= run.start || run.end <= users.start {
+            return None;
+        }
+        let holder = self.block(block).holder(t, place)?;
+        run.contains(&holder).then_some(holder)
+    }
+
+    /// Beneficiaries `users` (consecutive, within the run) with their claims, one block
+    /// look-up per block the chunk touches.
+    pub fn chunk(&self, users: Range<u64>) -> Vec<(Beneficiary, Vec<Claim>)> {
+        self.assert_in_run(&users);
+        let mut out = Vec::with_capacity((users.end - users.start) as usize);
+        let mut block: Option<Arc<Block>> = None;
+        for i in users {
+            let b = match block {
+                Some(b) if b.users().contains(&i) => b,
+                _ => self.block(i / BLOCK),
+            };
+            let bene = self.beneficiary(i);
+            let claims = self.deal(&b, i, bene.bene_id);
+            out.push((bene, claims));
+            block = Some(b);
         }
         out
     }
-}
 
-fn block_sum(opts: &Options, users: Range<u64>) -> PerType<u64> {
-    users.fold(PerType::default(), |acc, i| {
-        acc.plus(generate::claim_counts(opts, i).map(u64::from))
-    })
-}
-
-impl Dataset {
-    /// Beneficiaries `users` (consecutive, within the run) with their claims, dealing slots
-    /// sequentially so a chunk costs one slot look-up in all.
-    pub fn chunk(&self, users: Range<u64>) -> Vec<(Beneficiary, Vec<Claim>)> {
-        let mut out = Vec::with_capacity((users.end - users.start) as usize);
-        if users.is_empty() {
-            return out;
-        }
-        let mut next: PerType<u64> = self.slots(users.start).map(|r| r.start);
-        for i in users {
-            let bene = self.beneficiary(i);
-            let counts = self.claim_counts(i);
-            let mut claims = Vec::with_capacity(counts.iter().map(|&c| c as usize).sum());
-            for t in ClaimType::ALL {
-                let n = u64::from(counts[t]);
-                for s in next[t]..next[t] + n {
-                    let mut c = self.unheld_claim(t, self.card(t, s));
-                    generate::give_to(&mut c, bene.bene_id);
-                    claims.push(c);
-                }
-                next[t] += n;
+    /// The claims of user `i` of `block`, given to `bene_id`.
+    fn deal(&self, block: &Block, i: u64, bene_id: i64) -> Vec<Claim> {
+        let slots = block.slots(i);
+        let n = slots.iter().map(|r| r.end - r.start).sum::<u64>();
+        let mut claims = Vec::with_capacity(n as usize);
+        for t in ClaimType::ALL {
+            for s in slots[t].clone() {
+                let mut c = self.unheld_claim(t, block.card(t, s));
+                generate::give_to(&mut c, bene_id);
+                claims.push(c);
             }
-            out.push((bene, claims));
         }
-        out
+        claims
+    }
+
+    /// Block `b`, from the cache or dealt now. Two workers missing the same block at once
+    /// both deal it (the same deal) and the cache keeps one.
+    fn block(&self, b: u64) -> Arc<Block> {
+        if let Some(hit) = self.cached(b) {
+            return hit;
+        }
+        let dealt = Arc::new(Block::deal(self.opts.seed, b, self.ordered, |i| {
+            self.claim_counts(i)
+        }));
+        let mut cache = self.cache.lock().expect("lock");
+        if let Some(k) = cache.iter().position(|x| x.index() == b) {
+            return Arc::clone(&cache[k]);
+        }
+        if cache.len() == CACHED_BLOCKS {
+            cache.pop_front();
+        }
+        cache.push_back(Arc::clone(&dealt));
+        dealt
+    }
+
+    fn cached(&self, b: u64) -> Option<Arc<Block>> {
+        let mut cache = self.cache.lock().expect("lock");
+        let k = cache.iter().position(|x| x.index() == b)?;
+        let hit = cache.remove(k).expect("present");
+        cache.push_back(Arc::clone(&hit));
+        Some(hit)
+    }
+
+    fn assert_in_run(&self, users: &Range<u64>) {
+        let run = self.opts.user_range();
+        assert!(
+            run.start <= users.start && users.end <= run.end,
+            "users {users:?} are not all in this run ({run:?})"
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! The deck of cards: a keyed permutation of `0..n` that deals claim `π(s)` to slot `s`, and
-//! the slot arithmetic that gives each beneficiary its run of slots.
+//! the deal [`Block`]s whose users share one deck per claim type.
 //!
 //! Small decks are shuffled exactly by a keyed Fisher–Yates shuffle held in memory (4 bytes a
 //! card); large decks use a balanced Feistel network with cycle-walking, which needs O(1)
@@ -7,6 +7,10 @@
 //! the rest of the deck. The Feistel network uses many rounds of a strong mixing function
 //! because few rounds leave a card's position measurably non-uniform; the tests check it
 //! with a chi-square statistic.
+
+mod block;
+
+pub use block::Block;
 
 use crate::rng::{Domain, Draw};
 
@@ -93,6 +97,42 @@ impl Permutation {
             }
         }
     }
+
+    /// The slot that card `c` is dealt to (`c < n`): the inverse of [`Permutation::apply`].
+    /// O(n) for small decks (a scan of the shuffle), O(1) for large ones.
+    pub fn invert(&self, c: u64) -> u64 {
+        debug_assert!(c < self.n);
+        match &self.how {
+            How::Identity => c,
+            How::Exact(cards) => cards
+                .iter()
+                .position(|&x| u64::from(x) == c)
+                .expect("a permutation holds every card") as u64,
+            How::Feistel { half_bits, keys } => {
+                // Walking the inverse network back from `c` passes the same out-of-deck values
+                // the forward walk passed, in reverse, and stops at the first one inside.
+                let mut x = c;
+                loop {
+                    x = feistel_inverse(x, *half_bits, keys);
+                    if x < self.n {
+                        return x;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn feistel_inverse(x: u64, half_bits: u32, keys: &[u64; ROUNDS]) -> u64 {
+    let mask = (1u64 << half_bits) - 1;
+    let mut l = x >> half_bits;
+    let mut r = x & mask;
+    for &k in keys.iter().rev() {
+        let f = mix(l ^ k) & mask;
+        (l, r) = (r ^ f, l);
+    }
+    (l << half_bits) | r
 }
 
 #[inline]
@@ -124,9 +164,12 @@ mod tests {
         let p = Permutation::new(seed, 3, n);
         let mut seen = vec![false; n as usize];
         for s in 0..n {
-            let c = p.apply(s) as usize;
-            assert!(!seen[c], "n={n}: card {c} dealt twice");
-            seen[c] = true;
+            let c = p.apply(s);
+            assert!(!seen[c as usize], "n={n}: card {c} dealt twice");
+            seen[c as usize] = true;
+            if n > EXACT_LIMIT || s % 97 == 0 {
+                assert_eq!(p.invert(c), s, "n={n}: invert undoes apply");
+            }
         }
     }
 
@@ -155,7 +198,11 @@ mod tests {
     fn large_decks_use_constant_memory() {
         let p = Permutation::new(1, 0, 1 << 40);
         assert!(matches!(p.how, How::Feistel { .. }));
-        assert!(p.apply((1 << 40) - 1) < 1 << 40);
+        let c = p.apply((1 << 40) - 1);
+        assert!(c < 1 << 40);
+        assert_eq!(p.invert(c), (1 << 40) - 1);
+        let id = Permutation::identity(10);
+        assert_eq!((id.apply(7), id.invert(7)), (7, 7));
     }
 
     #[test]

@@ -68,6 +68,8 @@ impl Options {
                 "--claims-scale must be a number from 0 to 100".into(),
             ));
         }
+        // Users below MAX_USERS keep BENE_IDs below 2^53 and every claim id of their deal
+        // blocks inside i64 (`ids::claim_id`).
         if self
             .offset
             .checked_add(self.users)
@@ -99,3 +101,22 @@ impl std::fmt::Display for OptionsError {
 }
 
 impl std::error::Error for OptionsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_past_the_last_id_are_refused() {
+        let at = |offset, users| Options {
+            offset,
+            users,
+            ..Options::default()
+        };
+        assert!(at(ids::MAX_USERS - 300, 300).check().is_ok());
+        for (offset, users) in [(ids::MAX_USERS - 300, 301), (u64::MAX, 2)] {
+            let e = at(offset, users).check().unwrap_err();
+            assert!(e.0.contains("--offset + --users"), "{e}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use bbgen::codes;
 use bbgen::generate::providers::is_valid_npi;
 use bbgen::generate::{ClaimTally, scenario_of};
-use bbgen::model::{Claim, ClaimType, RowRef};
+use bbgen::model::{Claim, ClaimType, RowRef, ids};
 use bbgen::schema::{Col, SqlType};
 use bbgen::seeds::calibration;
 use bbgen::seeds::clinical::clinical;
@@ -20,11 +20,12 @@ fn opts(users: u64) -> Options {
     }
 }
 
-/// `per_type` claims of every type, straight from the decks.
+/// `per_type` claims of every type, straight from the decks of the run's first block.
 fn sample(ds: &Dataset, per_type: u64) -> Vec<Claim> {
     let mut out = Vec::new();
+    let totals = ds.claims_of(ds.options().user_range());
     for t in ClaimType::ALL {
-        let n = ds.deck_sizes()[t.index()].min(per_type);
+        let n = totals[t].min(per_type);
         for k in 0..n {
             out.push(ds.unheld_claim(t, k));
         }
@@ -552,60 +553,137 @@ fn the_documented_examples_are_scenarios() {
     );
 }
 
-/// Every claim of a run, by holder: each type's deck walked slot by slot, each run of slots
-/// given to its owner (the order a full run deals them in).
+/// Every claim of a run, by holder: each block's decks walked slot by slot, each run of
+/// slots given to its owner (the order a full run deals them in).
+const BLOCK: u64 = ids::BLOCK_USERS;
+
 fn full_run(ds: &Dataset) -> Vec<Vec<Claim>> {
     let users = ds.options().user_range();
     let slots: Vec<_> = users.clone().map(|i| ds.slots(i)).collect();
     let mut out: Vec<Vec<Claim>> = vec![Vec::new(); slots.len()];
     for t in ClaimType::ALL {
-        let mut next = 0;
+        let mut next = slots[0][t].start;
         for (u, s) in slots.iter().enumerate() {
-            let r = s[t.index()].clone();
-            assert_eq!(r.start, next, "slots of {t:?} are contiguous");
+            let r = s[t].clone();
+            let i = users.start + u as u64;
+            if i.is_multiple_of(BLOCK) {
+                next = ids::card(i / BLOCK, 0);
+            }
+            assert_eq!(
+                r.start, next,
+                "slots of {t:?} are contiguous within a block"
+            );
             next = r.end;
             for slot in r {
                 let mut c = ds.unheld_claim(t, ds.card(t, slot));
-                bbgen::generate::give_to(
-                    &mut c,
-                    bbgen::model::ids::bene_id(users.start + u as u64),
-                );
+                bbgen::generate::give_to(&mut c, ids::bene_id(i));
                 out[u].push(c);
             }
         }
-        assert_eq!(
-            next,
-            ds.deck_sizes()[t.index()],
-            "slots cover the {t:?} deck"
-        );
     }
     out
 }
 
 #[test]
 fn a_beneficiary_alone_equals_its_claims_in_the_full_run() {
-    let ds = Dataset::new(opts(120)).unwrap();
+    // 1,000 to 1,120 straddles the first two blocks.
+    let ds = Dataset::new(Options {
+        offset: 1000,
+        ..opts(120)
+    })
+    .unwrap();
     let full = full_run(&ds);
-    for i in (0..120).rev() {
-        assert_eq!(ds.claims(i), full[i as usize], "user {i}");
+    for i in (1000..1120).rev() {
+        assert_eq!(ds.claims(i), full[i as usize - 1000], "user {i}");
     }
 }
 
 #[test]
-fn the_deal_only_moves_claims_between_holders() {
-    let shuffled = Dataset::new(opts(150)).unwrap();
-    let ordered = Dataset::new(opts(150)).unwrap().with_identity_deal();
-    let key = |ds: &Dataset| {
-        let mut all: Vec<Claim> = (0..150).flat_map(|i| ds.claims(i)).collect();
-        for c in &mut all {
-            bbgen::generate::give_to(c, 0);
+fn a_user_holds_the_same_claims_in_every_run_that_contains_it() {
+    let big = Dataset::new(opts(3000)).unwrap();
+    for (offset, users) in [(1000, 300), (2047, 1), (1500, 1500), (0, 2049)] {
+        let small = Dataset::new(Options {
+            offset,
+            ..opts(users)
+        })
+        .unwrap();
+        for i in [offset, offset + users / 2, offset + users - 1] {
+            assert_eq!(
+                small.claims(i),
+                big.claims(i),
+                "user {i}, run {offset}+{users}"
+            );
         }
-        all.sort_by_key(|c| (c.kind, c.card));
+    }
+}
+
+fn id_of(c: &Claim) -> i64 {
+    c.header
+        .view()
+        .get(c.kind.info().id_column)
+        .as_int()
+        .unwrap()
+}
+
+#[test]
+fn every_claim_id_leads_back_to_its_holder() {
+    let ds = Dataset::new(Options {
+        offset: 1000,
+        ..opts(60)
+    })
+    .unwrap();
+    let mut n = 0;
+    for (bene, claims) in ds.chunk(1000..1060) {
+        let i = ids::index_of_bene_id(bene.bene_id).unwrap();
+        for c in claims {
+            assert_eq!(ds.holder_of(id_of(&c)), Some(i));
+            n += 1;
+        }
+    }
+    assert!(n > 5000, "{n} claims");
+    // A card of a block user outside the run, a place past a deck, and no claim id at all.
+    let other = Dataset::new(opts(1)).unwrap();
+    let held_by_0 = id_of(&other.claims(0)[0]);
+    assert_eq!(ds.holder_of(held_by_0), None, "user 0 is not in the run");
+    assert_eq!(other.holder_of(held_by_0), Some(0));
+    assert_eq!(
+        ds.holder_of(ids::claim_id(ClaimType::Snf, ids::card(0, 999_999_999))),
+        None
+    );
+    assert_eq!(ds.holder_of(42), None);
+}
+
+#[test]
+fn the_deal_only_moves_claims_between_holders() {
+    // Two whole blocks: a block's deck holds exactly its users' claims.
+    let users = 2 * BLOCK;
+    let shuffled = Dataset::new(opts(users)).unwrap();
+    let ordered = Dataset::new(opts(users)).unwrap().with_identity_deal();
+    let cards = |ds: &Dataset| -> Vec<(ClaimType, u64)> {
+        let mut all = Vec::new();
+        for i in 0..users {
+            let slots = ds.slots(i);
+            for t in ClaimType::ALL {
+                all.extend(slots[t].clone().map(|s| (t, ds.card(t, s))));
+            }
+        }
+        all.sort();
         all
     };
-    let (a, b) = (key(&shuffled), key(&ordered));
-    assert_eq!(a.len(), b.len());
-    assert!(a == b, "the same claims, whoever holds them");
+    let (a, b) = (cards(&shuffled), cards(&ordered));
+    assert_eq!(
+        a.len() as u64,
+        shuffled.claims_of(0..users).iter().sum::<u64>()
+    );
+    assert!(a == b, "the same cards, whoever holds them");
+    // A dealt claim is the card's claim, given to its holder.
+    for i in [0, 777, users - 1] {
+        for c in shuffled.claims(i) {
+            let mut unheld = shuffled.unheld_claim(c.kind, c.card);
+            bbgen::generate::give_to(&mut unheld, ids::bene_id(i));
+            assert!(c == unheld, "user {i}");
+        }
+    }
     // And the shuffle does move them.
     let holder_cards = |ds: &Dataset| -> Vec<u64> { ds.claims(0).iter().map(|c| c.card).collect() };
     assert_ne!(holder_cards(&shuffled), holder_cards(&ordered));

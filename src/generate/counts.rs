@@ -1,12 +1,13 @@
 //! How many claims of each type a beneficiary holds: a zero-inflated Poisson count with a
 //! log-normal rate, calibrated in `seeds/calibration.tsv`.
 
-use crate::model::PerType;
+use crate::model::{PerType, ids};
 use crate::options::Options;
 use crate::rng::{Domain, Draw};
 use crate::seeds::calibration;
 
-/// Claim counts of user `i`, per type, from the stream `(seed, ClaimCounts, i)`.
+/// Claim counts of user `i`, per type, from the stream `(seed, ClaimCounts, i)`, at most
+/// [`ids::MAX_CLAIMS_PER_USER`] each (so a deal block's cards fit its claim ids).
 pub fn claim_counts(opts: &Options, i: u64) -> PerType<u32> {
     let mut d = Draw::new(opts.seed, Domain::ClaimCounts, i);
     PerType::from_fn(|t| {
@@ -15,7 +16,9 @@ pub fn claim_counts(opts: &Options, i: u64) -> PerType<u32> {
         let zero = d.unit();
         let z = d.normal();
         let u = d.unit();
-        calibration(t).count(opts.claims_scale, zero, z, u)
+        calibration(t)
+            .count(opts.claims_scale, zero, z, u)
+            .min(ids::MAX_CLAIMS_PER_USER)
     })
 }
 
@@ -23,6 +26,18 @@ pub fn claim_counts(opts: &Options, i: u64) -> PerType<u32> {
 mod tests {
     use super::*;
     use crate::model::ClaimType;
+
+    #[test]
+    fn the_cap_is_out_of_reach_up_to_scale_3() {
+        // The most extreme draws the stream can make: `normal` takes ln of a unit in
+        // [2^-53, 1] times a cosine, and `unit` stays below 1 - 2^-53.
+        let z_max = (2.0 * 53.0 * std::f64::consts::LN_2).sqrt();
+        let u_max = 1.0 - 1.0 / (1u64 << 53) as f64;
+        for t in ClaimType::ALL {
+            let most = calibration(t).count(3.0, 1.0, z_max, u_max);
+            assert!(most < ids::MAX_CLAIMS_PER_USER, "{t:?}: {most}");
+        }
+    }
 
     #[test]
     fn counts_are_skewed_with_many_zeros() {

@@ -1,5 +1,5 @@
 //! Identifiers: sandbox user names and passwords, BENE_IDs in the CMS sandbox's own ranges,
-//! synthetic MBIs, and claim ids. All are pure functions of the user index or deck position, so
+//! synthetic MBIs, and claim ids. All are pure functions of the user index or card, so
 //! batches made with `--offset` never collide.
 
 use crate::model::ClaimType;
@@ -102,16 +102,64 @@ pub fn mbi(i: u64) -> InlineStr {
     })
 }
 
-/// CLM_ID (or PDE_ID) of card `k` of a type's deck: negative, unique across types. Part D
-/// event ids are ten digits as in the sandbox (`pde--1010252550`); claim ids of the seven
-/// other types take one hundred-billion block each.
-pub fn claim_id(kind: ClaimType, card: u64) -> i64 {
-    let base: i64 = match kind {
-        ClaimType::PartD => 1_000_000_000,
-        t => (t.index() as i64 + 1) * 100_000_000_000,
-    };
-    -(base + card as i64)
+/// Users per deal block: each claim type's deck is dealt among the users
+/// `b * BLOCK_USERS .. (b + 1) * BLOCK_USERS` of block `b`, whatever `--offset` and `--users`.
+pub const BLOCK_USERS: u64 = 1024;
+
+/// Card places per block and type: a card is `block * BLOCK_CARDS + place`, and the claim
+/// ids of one block and type take one billion of their own.
+pub const BLOCK_CARDS: u64 = 1_000_000_000;
+
+/// The most claims of one type a user holds (976,562, about 670 a day over the four-year
+/// window), so a block's cards of a type never outgrow their [`BLOCK_CARDS`] places. Counts
+/// never reach it at `--claims-scale` up to 3 (the largest count the draws allow is about
+/// 317,000 Part D events there); above, it trims the far tail of the log-normal rate.
+pub const MAX_CLAIMS_PER_USER: u32 = (BLOCK_CARDS / BLOCK_USERS) as u32;
+
+/// Deal blocks that hold a user below [`MAX_USERS`].
+const MAX_BLOCKS: u64 = MAX_USERS.div_ceil(BLOCK_USERS);
+
+/// The card at `place` of block `block`'s deck (its key: the claim is generated from it).
+pub fn card(block: u64, place: u64) -> u64 {
+    debug_assert!(place < BLOCK_CARDS);
+    block * BLOCK_CARDS + place
 }
+
+/// The block and place of a card.
+pub fn block_and_place(card: u64) -> (u64, u64) {
+    (card / BLOCK_CARDS, card % BLOCK_CARDS)
+}
+
+/// Where a type's billion falls among the eight of a block: Part D first, so the Part D
+/// events of block 0 keep the sandbox's ten-digit ids (`pde--1010252550`).
+fn rank(t: ClaimType) -> u64 {
+    (t.index() as u64 + 1) % ClaimType::COUNT as u64
+}
+
+/// CLM_ID (or PDE_ID) of `card` of a type's deck: −(10⁹ · (1 + 8 · block + rank) + place),
+/// negative and unique across types and blocks without knowing any block's size. Users
+/// below [`MAX_USERS`] keep every id above −7.9 · 10¹⁸, inside `i64`; ids pass 2⁵³ from
+/// block 1,125,900 (user 1.15 · 10⁹) on, so readers should take them as 64-bit integers.
+pub fn claim_id(kind: ClaimType, card: u64) -> i64 {
+    let (block, place) = block_and_place(card);
+    let billion = 1 + ClaimType::COUNT as u64 * block + rank(kind);
+    -((billion * BLOCK_CARDS + place) as i64)
+}
+
+/// The type, block and place of the card a claim id names, if it is one bbgen gives out.
+pub fn card_of_claim_id(id: i64) -> Option<(ClaimType, u64, u64)> {
+    let v = id.checked_neg()? as u64;
+    let billion = (v / BLOCK_CARDS).checked_sub(1)?;
+    let n = ClaimType::COUNT as u64;
+    let (block, r) = (billion / n, billion % n);
+    let t = ClaimType::ALL.into_iter().find(|&t| rank(t) == r)?;
+    (block < MAX_BLOCKS).then_some((t, block, v % BLOCK_CARDS))
+}
+
+const _: () = assert!(
+    (1 + ClaimType::COUNT as u64 * MAX_BLOCKS) * BLOCK_CARDS <= i64::MAX as u64,
+    "claim ids of every block fit in i64"
+);
 
 #[cfg(test)]
 mod tests {
@@ -170,16 +218,38 @@ mod tests {
     }
 
     #[test]
-    fn claim_ids_do_not_collide_across_types() {
+    fn claim_ids_do_not_collide_across_types_and_blocks() {
         let mut seen = HashSet::new();
         for t in ClaimType::ALL {
-            for k in [0, 1, 99_999_999_999] {
-                if t == ClaimType::PartD && k > 98_999_999_999 {
-                    continue;
+            for block in [0, 1, 2, MAX_BLOCKS - 1] {
+                for place in [0, 1, BLOCK_CARDS - 1] {
+                    let id = claim_id(t, card(block, place));
+                    assert!(id < 0);
+                    assert!(seen.insert(id), "{t:?} {block} {place}");
+                    assert_eq!(card_of_claim_id(id), Some((t, block, place)));
                 }
-                assert!(seen.insert(claim_id(t, k)));
             }
         }
         assert_eq!(claim_id(ClaimType::PartD, 10_252_550), -1_010_252_550);
+        assert_eq!(claim_id(ClaimType::Carrier, 0), -2_000_000_000);
+        assert_eq!(claim_id(ClaimType::PartD, card(1, 0)), -9_000_000_000);
+    }
+
+    #[test]
+    fn only_bbgen_claim_ids_name_cards() {
+        for id in [0, 5, -1, -999_999_999, i64::MIN] {
+            assert_eq!(card_of_claim_id(id), None, "{id}");
+        }
+        let past = -(((1 + 8 * MAX_BLOCKS) * BLOCK_CARDS) as i64);
+        assert_eq!(card_of_claim_id(past), None);
+    }
+
+    #[test]
+    fn a_block_of_users_at_the_cap_fits_its_places() {
+        assert!(u64::from(MAX_CLAIMS_PER_USER) * BLOCK_USERS <= BLOCK_CARDS);
+        assert!(
+            MAX_USERS.is_multiple_of(BLOCK_USERS),
+            "the last block is whole"
+        );
     }
 }

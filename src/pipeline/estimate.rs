@@ -228,7 +228,5 @@ fn claims_of(plan: &Plan) -> [u64; 8] {
     if plan.users.is_empty() {
         return [0; 8];
     }
-    let first = plan.ds.slots(plan.users.start);
-    let last = plan.ds.slots(plan.users.end - 1);
-    std::array::from_fn(|t| last[t].end - first[t].start)
+    plan.ds.claims_of(plan.users.clone()).0
 }
