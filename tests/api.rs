@@ -227,6 +227,47 @@ fn reads_are_the_ndjson_lines() {
             l.id
         );
     }
+    assert!(run.eobs.len() > 1000);
+    for l in &run.eobs {
+        assert_eq!(run.api.read_eob(&l.id, BASE).unwrap(), l.bytes, "{}", l.id);
+        let holder = run.api.eob_holder(&l.id).unwrap();
+        assert_eq!(holder, index(run, &l.patient), "{}", l.id);
+    }
+}
+
+#[test]
+fn eob_ids_of_no_claim_of_this_run_are_not_found() {
+    let run = run();
+    let not_found = || ApiError::NotFound("Not found.".into());
+    // A claim of a user before the run, of the same seed.
+    let before = Api::new(Options {
+        offset: 0,
+        ..options()
+    })
+    .unwrap();
+    let theirs = json(&before.search_eob(0, &params(&[])).unwrap())["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(before.read_eob(&theirs, BASE).is_ok());
+    assert_eq!(run.api.read_eob(&theirs, BASE), Err(not_found()));
+    assert_eq!(run.api.eob_holder(&theirs), Err(not_found()));
+    // A claim id of the run under another type's name.
+    let (t, claim) = run.eobs[0].id.split_once('-').unwrap();
+    let other = if t == "pde" { "carrier" } else { "pde" };
+    for id in [
+        format!("{other}-{claim}"),
+        format!("bogus-{claim}"),
+        "pde--1".into(),
+    ] {
+        assert_eq!(run.api.read_eob(&id, BASE), Err(not_found()), "{id}");
+    }
+    assert_eq!(
+        run.api.read_eob("pde_1", BASE),
+        Err(ApiError::BadRequest(
+            "An error occurred contacting the upstream server:Unsupported ID pattern: pde_1".into()
+        ))
+    );
 }
 
 #[test]

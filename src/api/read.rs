@@ -2,9 +2,10 @@
 //! `ExplanationOfBenefit/<type>-<claim id>`, each the bytes of its NDJSON line (without the
 //! newline). A malformed id is the FHIR server's 400; an id of no resource of this run is 404.
 
+use super::search::Held;
 use super::{Api, ApiError, NOT_FOUND, UPSTREAM, who};
 use crate::emit::fhir::parts;
-use crate::model::ClaimType;
+use crate::model::{ClaimType, ids};
 
 impl Api {
     /// The Patient with this FHIR id (its BENE_ID). `_base`: the request's FHIR base; R4
@@ -35,13 +36,30 @@ impl Api {
         Ok(out)
     }
 
-    /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`).
+    /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`). Only that claim
+    /// is generated, once [`Api::eob_holder`] found who holds it.
     pub fn read_eob(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+        let (i, held) = self.locate(id)?;
+        let claim = held.generate(self.dataset(), ids::bene_id(i));
+        let mut out = Vec::new();
+        self.renderer().eob(&mut out, &claim);
+        Ok(out)
+    }
+
+    /// The user index of the holder of the EOB with this FHIR id, found through the deal's
+    /// inverse in O(the holder's block), so a server can refuse someone else's claim.
+    pub fn eob_holder(&self, id: &str) -> Result<u64, ApiError> {
+        self.locate(id).map(|(i, _)| i)
+    }
+
+    /// The holder and the card of an EOB id; 404 unless the id's type is its claim's.
+    fn locate(&self, id: &str) -> Result<(u64, Held), ApiError> {
         let (kind, claim_id) = eob_id(id)?;
-        let _ = (kind, claim_id);
-        // Finding the holder of a claim id needs the deal's inverse, which the dataset does
-        // not offer yet; until it does, no EOB is found by id.
-        Err(not_found())
+        let (t, block, place) = ids::card_of_claim_id(claim_id)
+            .filter(|(t, _, _)| *t == kind)
+            .ok_or_else(not_found)?;
+        let i = self.dataset().holder_of(claim_id).ok_or_else(not_found)?;
+        Ok((i, Held::unread(t, ids::card(block, place))))
     }
 }
 

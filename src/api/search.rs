@@ -82,11 +82,9 @@ impl Api {
             .into_iter()
             .filter(|t| q.types.as_ref().is_none_or(|ts| ts.contains(t)))
             .flat_map(|kind| {
-                slots[kind].clone().map(move |s| Held {
-                    kind,
-                    card: ds.card(kind, s),
-                    claim: None,
-                })
+                slots[kind]
+                    .clone()
+                    .map(move |s| Held::unread(kind, ds.card(kind, s)))
             })
             .collect()
     }
@@ -100,15 +98,24 @@ impl Api {
 }
 
 /// One of a patient's claims: its type and card, and the claim once generated.
-struct Held {
+pub(super) struct Held {
     kind: ClaimType,
     card: u64,
     claim: Option<Claim>,
 }
 
 impl Held {
+    /// Card `card` of type `kind`, not generated yet.
+    pub(super) fn unread(kind: ClaimType, card: u64) -> Held {
+        Held {
+            kind,
+            card,
+            claim: None,
+        }
+    }
+
     /// The claim, as [`crate::Dataset::claims`] generates it.
-    fn generate(&self, ds: &Dataset, bene_id: i64) -> Claim {
+    pub(super) fn generate(&self, ds: &Dataset, bene_id: i64) -> Claim {
         let mut c = ds.unheld_claim(self.kind, self.card);
         give_to(&mut c, bene_id);
         c
