@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
+use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -25,45 +26,31 @@ const TIMED_OUT: &str = "User access has timed out. To refresh Medicare data, en
 /// The FHIR and userinfo routes.
 pub fn routes() -> Router<Arc<Server>> {
     let r = Router::new();
-    let r = r
-        .route(
-            "/v2/fhir/Patient",
-            get(search_patient).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/Patient/",
-            get(search_patient).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/Patient/{id}",
-            get(read_patient).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/Coverage",
-            get(search_coverage).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/Coverage/",
-            get(search_coverage).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/Coverage/{id}",
-            get(read_coverage).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/ExplanationOfBenefit",
-            get(search_eob).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/ExplanationOfBenefit/",
-            get(search_eob).fallback(not_allowed),
-        )
-        .route(
-            "/v2/fhir/ExplanationOfBenefit/{id}",
-            get(read_eob).fallback(not_allowed),
-        );
+    let r = resource(r, "Patient", search_patient, read_patient);
+    let r = resource(r, "Coverage", search_coverage, read_coverage);
+    let r = resource(r, "ExplanationOfBenefit", search_eob, read_eob);
     r.route("/v2/connect/userinfo", get(userinfo))
         .route("/v2/connect/userinfo/", get(userinfo))
+}
+
+/// A resource type's search (with and without the trailing slash) and read routes; other
+/// methods get the sandbox's 405.
+fn resource<S, R, TS, TR>(
+    r: Router<Arc<Server>>,
+    name: &str,
+    search: S,
+    read: R,
+) -> Router<Arc<Server>>
+where
+    S: Handler<TS, Arc<Server>>,
+    R: Handler<TR, Arc<Server>>,
+    TS: 'static,
+    TR: 'static,
+{
+    let base = format!("/v2/fhir/{name}");
+    r.route(&base, get(search.clone()).fallback(not_allowed))
+        .route(&format!("{base}/"), get(search).fallback(not_allowed))
+        .route(&format!("{base}/{{id}}"), get(read).fallback(not_allowed))
 }
 
 /// Any other path: DRF's 404.

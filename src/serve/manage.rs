@@ -8,6 +8,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 
 use super::Server;
+use super::apps::App;
 use super::params::{self, Params};
 use super::reply::{self, Py};
 use super::token::{authenticate, check_secret, identify, invalid_client};
@@ -20,6 +21,13 @@ async fn read(req: Request) -> Result<(axum::http::HeaderMap, Params), Response>
         p.extend(params::form(req).await?);
     }
     Ok((headers, p))
+}
+
+/// A management request from an app that authenticates as a client (Basic or body secret).
+async fn read_as_client(s: &Server, req: Request) -> Result<(&App, Params), Response> {
+    let (h, p) = read(req).await?;
+    let app = authenticate(s, &h, &p)?;
+    Ok((app, p))
 }
 
 /// Which (app, user) a token belongs to, if it is a live access token or a refresh token.
@@ -48,12 +56,8 @@ fn foreign() -> Response {
 
 /// `POST /v2/o/revoke_token/`: revokes one token (an access token's refresh token then fails).
 pub async fn revoke_token(State(s): State<Arc<Server>>, req: Request) -> Response {
-    let (h, p) = match read(req).await {
+    let (app, p) = match read_as_client(&s, req).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let app = match authenticate(&s, &h, &p) {
-        Ok(a) => a,
         Err(r) => return r,
     };
     let token = p.get("token").unwrap_or("");
@@ -80,12 +84,8 @@ pub async fn revoke_token(State(s): State<Arc<Server>>, req: Request) -> Respons
 
 /// `POST /v2/o/revoke/`: deletes the grant of the token's app and user, so all their tokens die.
 pub async fn revoke(State(s): State<Arc<Server>>, req: Request) -> Response {
-    let (h, p) = match read(req).await {
+    let (app, p) = match read_as_client(&s, req).await {
         Ok(x) => x,
-        Err(r) => return r,
-    };
-    let app = match authenticate(&s, &h, &p) {
-        Ok(a) => a,
         Err(r) => return r,
     };
     match owner(&s, p.get("token").unwrap_or("")) {
