@@ -16,7 +16,7 @@ fn main() {
     let query = args.next().unwrap_or_default();
     let api = Api::new(Options::default()).expect("valid options");
     let i = api.resolve(&who).unwrap_or_else(|e| fail(&e.to_string()));
-    let mut pairs = query_pairs(&query);
+    let mut pairs = bbgen::api::query_pairs(&query);
     loop {
         let q = SearchParams::from_query(BASE, &pairs).unwrap_or_else(|e| fail(&e.to_string()));
         let page = api
@@ -38,42 +38,10 @@ fn main() {
             .as_array()
             .and_then(|links| links.iter().find(|l| l["relation"] == "next")?["url"].as_str());
         match next.and_then(|url| url.split_once('?')) {
-            Some((_, q)) => pairs = query_pairs(q),
+            Some((_, q)) => pairs = bbgen::api::query_pairs(q),
             None => break,
         }
     }
-}
-
-/// The decoded `(key, value)` pairs of a query string, as a server hands them over.
-fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-/// `+` is a space and `%XX` a byte; anything else stands for itself.
-fn decode(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex: Vec<u8> = bytes.by_ref().take(2).collect();
-                let byte = std::str::from_utf8(&hex)
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                out.push(byte.unwrap_or_else(|| fail(&format!("bad escape in {s}"))));
-            }
-            b => out.push(b),
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| fail(&format!("{s} is not UTF-8 once decoded")))
 }
 
 fn fail(msg: &str) -> ! {

@@ -169,37 +169,7 @@ fn link(page: &serde_json::Value, rel: &str) -> Option<String> {
 /// The decoded query pairs of a URL.
 fn query_of(url: &str) -> Vec<(String, String)> {
     let (_, query) = url.split_once('?').expect("a query");
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
-}
-
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex"));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).expect("UTF-8")
+    bbgen::api::query_pairs(query)
 }
 
 fn index(run: &Run, patient: &str) -> u64 {

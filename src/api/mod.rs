@@ -33,7 +33,7 @@ use crate::model::Beneficiary;
 use crate::options::{Options, OptionsError};
 
 pub use dates::{DateBound, Prefix};
-pub use query::{SearchParams, url_encode};
+pub use query::{SearchParams, query_pairs, url_encode};
 pub use who::resolve;
 
 /// The sandbox's `detail` for a resource that is not the user's or does not exist.

@@ -170,17 +170,15 @@ fn types(v: &str) -> Result<Option<Vec<ClaimType>>, ApiError> {
 /// A value as the FHIR server writes it into its links (Java's URL form encoding: letters,
 /// digits and `-_.*` stay, a space becomes `+`, every other byte `%XX`).
 pub fn url_encode(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// The decoded `(key, value)` pairs of a query string, in order, as a server hands them to
+/// [`SearchParams::from_query`] (`+` is a space, `%XX` a byte).
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 #[cfg(test)]

@@ -14,11 +14,7 @@ pub struct Params(pub Vec<(String, String)>);
 impl Params {
     /// Parses a raw query string (or urlencoded body).
     pub fn parse(raw: &str) -> Params {
-        Params(
-            form_urlencoded::parse(raw.as_bytes())
-                .into_owned()
-                .collect(),
-        )
+        Params(crate::api::query_pairs(raw))
     }
 
     /// The last value of `key` (Django's `QueryDict.dict()`).
