@@ -163,6 +163,44 @@ fn authentication_errors_and_expiry() {
     );
 }
 
+/// SERVE.md §b.4's inactive-app row: a live token of an app switched off answers 401 with the
+/// sandbox's text, and works again once the app is back.
+#[test]
+fn a_live_token_of_an_inactive_app_is_refused() {
+    let sb = start(&[]);
+    let tok = s(&token(&sb, 3, &[], true)["access_token"]);
+    assert_eq!(get(&sb, "/v2/fhir/Patient/", &tok).0, 200);
+    let switch = |active: bool| {
+        sb.http
+            .post(sb.url(&format!("/_bbgen/apps/{}", sb.default_app().id)))
+            .body(format!("{{\"active\":{active}}}"))
+            .send()
+            .unwrap()
+    };
+    let r: Value = switch(false).json().unwrap();
+    assert_eq!(r["active"], false);
+    let text = "This application, bbgen sandbox app, is temporarily inactive. If you are the app \
+        maintainer, please contact the Blue Button API team. If you are a Medicare Beneficiary and \
+        need assistance, please contact the support team for the application you are trying to \
+        access.";
+    for path in [
+        "/v2/fhir/Patient/",
+        "/v2/fhir/ExplanationOfBenefit/",
+        "/v2/connect/userinfo",
+    ] {
+        assert_eq!(get(&sb, path, &tok), (401, detail(text)), "{path}");
+    }
+    switch(true);
+    assert_eq!(get(&sb, "/v2/fhir/Patient/", &tok).0, 200);
+    let r = sb
+        .http
+        .post(sb.url("/_bbgen/apps/no-such-app"))
+        .body("{\"active\":false}")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
 #[test]
 fn throttle_headers_and_429() {
     let sb = start(&["--rate", "5/s"]);

@@ -2,6 +2,7 @@
 //! full records of `--apps FILE`.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -23,7 +24,7 @@ pub enum DataAccess {
 }
 
 /// One confidential authorization-code application.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct App {
     /// The name shown on the consent page and in the inactive-app messages.
     pub name: String,
@@ -34,7 +35,9 @@ pub struct App {
     pub data_access: DataAccess,
     /// Whether the beneficiary's "share demographic data" choice applies (else all scopes stay).
     pub require_demographic_scopes: bool,
-    pub active: bool,
+    /// Registered by `active` in `--apps FILE` and switched at run time by
+    /// `POST /_bbgen/apps/{client_id}`, so a test can make a live token's app inactive.
+    active: AtomicBool,
     /// The seed documentation's implicit flow (`response_type=token`), off by default.
     pub implicit: bool,
 }
@@ -74,7 +77,7 @@ impl App {
             redirect_uris,
             data_access: DataAccess::ThirteenMonth,
             require_demographic_scopes: true,
-            active: true,
+            active: AtomicBool::new(true),
             implicit: false,
         })
     }
@@ -99,6 +102,15 @@ impl App {
                 "--app {text}: expected CLIENT_ID:SECRET:REDIRECT_URI"
             )),
         }
+    }
+
+    /// Whether the app may authorize, exchange tokens and read data.
+    pub fn is_active(&self) -> bool {
+        self.active.load(Ordering::Relaxed)
+    }
+
+    pub fn set_active(&self, active: bool) {
+        self.active.store(active, Ordering::Relaxed);
     }
 
     /// Whether `id` has the hosted sandbox's client id format (40 alphanumerics).
@@ -131,7 +143,7 @@ fn from_record(r: AppRecord) -> Result<App, String> {
     let mut app = App::new(name, &r.client_id, &r.client_secret, &r.redirect_uris)?;
     app.data_access = r.data_access_type.unwrap_or(DataAccess::ThirteenMonth);
     app.require_demographic_scopes = r.require_demographic_scopes.unwrap_or(true);
-    app.active = r.active.unwrap_or(true);
+    app.set_active(r.active.unwrap_or(true));
     for g in r.grant_types.unwrap_or_default() {
         match g.as_str() {
             "authorization-code" | "authorization_code" => {}
@@ -193,6 +205,6 @@ mod tests {
         let a = from_record(r.into_iter().next().unwrap()).unwrap();
         assert_eq!(a.redirect_uris.len(), 2);
         assert_eq!(a.data_access, DataAccess::ResearchStudy);
-        assert!(!a.require_demographic_scopes && !a.active && a.implicit);
+        assert!(!a.require_demographic_scopes && !a.is_active() && a.implicit);
     }
 }

@@ -90,7 +90,7 @@ fn active_app<'a>(s: &'a Server, p: &Params) -> Result<&'a App, Response> {
             pages::error("invalid_client : Invalid client_id parameter value."),
         ));
     };
-    if !app.active {
+    if !app.is_active() {
         return Err(reply::html(
             StatusCode::FORBIDDEN,
             pages::error(&token::inactive_text(app)),

@@ -1,18 +1,19 @@
 //! The local test controls under `/_bbgen/` (absent with `--strict`): health, the virtual
 //! clock, fault and latency rules, captured requests with secrets redacted, the registered
-//! apps; and the per-token throttle behind the `X-RateLimit-*` headers.
+//! apps (and the switch that makes one inactive); and the per-token throttle behind the `X-RateLimit-*` headers.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::apps::App;
 use super::reply;
 use super::{Server, clock};
 
@@ -218,6 +219,7 @@ pub fn routes() -> Router<Arc<Server>> {
         )
         .route("/_bbgen/requests", get(requests_get).delete(requests_clear))
         .route("/_bbgen/apps", get(apps_get))
+        .route("/_bbgen/apps/{client_id}", post(app_set))
 }
 
 fn clock_body(s: &Server) -> Response {
@@ -331,24 +333,48 @@ async fn requests_clear(State(s): State<Arc<Server>>) -> Response {
     reply::json(StatusCode::OK, "[]".into())
 }
 
+/// One registered app as `/_bbgen/apps` shows it, without its secret.
+fn app_json(a: &App) -> serde_json::Value {
+    serde_json::json!({
+        "name": a.name,
+        "client_id": a.client_id,
+        "redirect_uris": a.redirect_uris.iter().map(|u| u.text()).collect::<Vec<_>>(),
+        "data_access_type": format!("{:?}", a.data_access),
+        "require_demographic_scopes": a.require_demographic_scopes,
+        "active": a.is_active(),
+        "implicit": a.implicit,
+    })
+}
+
 /// The registered apps, without their secrets.
 async fn apps_get(State(s): State<Arc<Server>>) -> Response {
-    let apps: Vec<serde_json::Value> = s
-        .apps
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "name": a.name,
-                "client_id": a.client_id,
-                "redirect_uris": a.redirect_uris.iter().map(|u| u.text()).collect::<Vec<_>>(),
-                "data_access_type": format!("{:?}", a.data_access),
-                "require_demographic_scopes": a.require_demographic_scopes,
-                "active": a.active,
-                "implicit": a.implicit,
-            })
-        })
-        .collect();
+    let apps: Vec<serde_json::Value> = s.apps.iter().map(app_json).collect();
     reply::json(StatusCode::OK, serde_json::Value::from(apps).to_string())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppSet {
+    active: bool,
+}
+
+/// `POST /_bbgen/apps/{client_id} {"active":false}`: the hosted sandbox's switch that makes an
+/// app "temporarily inactive", so an app can test what its users see when that happens.
+async fn app_set(
+    State(s): State<Arc<Server>>,
+    Path(client_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(app) = s.app(&client_id) else {
+        return reply::detail(StatusCode::NOT_FOUND, "application/json", "Not found.");
+    };
+    match serde_json::from_slice::<AppSet>(&body) {
+        Ok(set) => {
+            app.set_active(set.active);
+            reply::json(StatusCode::OK, app_json(app).to_string())
+        }
+        Err(e) => bad_json(e),
+    }
 }
 
 #[cfg(test)]

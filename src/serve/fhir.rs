@@ -142,7 +142,7 @@ fn authenticate(s: &Server, h: &HeaderMap, query: &Params, fhir: bool) -> Result
     if now > expires {
         return Err(unauthorized(ct, Some("The access token has expired.")));
     }
-    if let Some(app) = s.app(&client).filter(|a| !a.active) {
+    if let Some(app) = s.app(&client).filter(|a| !a.is_active()) {
         return Err(detail(
             StatusCode::UNAUTHORIZED,
             ct,

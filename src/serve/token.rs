@@ -92,7 +92,7 @@ pub fn identify<'a>(s: &'a Server, h: &HeaderMap, p: &Params) -> Result<&'a App,
         }
         (None, None) => return Err(invalid_client()),
     };
-    if !app.active {
+    if !app.is_active() {
         return Err(status_error(
             StatusCode::FORBIDDEN,
             "invalid_client",
