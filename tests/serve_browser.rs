@@ -1,7 +1,8 @@
 //! A person's log-in in a real browser (SERVE.md §f test 11): headless Chromium, driven over
 //! the W3C WebDriver protocol by chromedriver, opens an app's authorize URL, types
 //! BBUser00042 / PW00042!, clicks "Log in" and "Connect", and lands on the app's loopback
-//! redirect URI, served here, with a code and the state; the code is then exchanged over HTTP.
+//! redirect URI, served here, with a code and the state (after one mistyped password, which
+//! the log-in page reports); the code is then exchanged over HTTP.
 //! The same in Spanish (`lang=es`) ends with "Cancelar". Screenshots of the log-in and consent
 //! pages are kept as PNGs under `target/test-artifacts/browser/` and checked to be real,
 //! styled pages.
@@ -191,8 +192,10 @@ impl Browser {
         }
     }
 
+    /// Replaces the field's text by `text`, typed key by key.
     fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/clear"), Some(json!({})));
         self.cmd(
             "POST",
             &format!("/element/{el}/value"),
@@ -208,6 +211,13 @@ impl Browser {
     fn text(&self, css: &str) -> String {
         let el = self.find(css);
         let v = self.cmd("GET", &format!("/element/{el}/text"), None);
+        v.as_str().unwrap().to_string()
+    }
+
+    /// What a form field holds.
+    fn value(&self, css: &str) -> String {
+        let el = self.find(css);
+        let v = self.cmd("GET", &format!("/element/{el}/property/value"), None);
         v.as_str().unwrap().to_string()
     }
 
@@ -421,6 +431,7 @@ struct Words {
     name: &'static str,
     query: &'static [(&'static str, &'static str)],
     log_in: &'static str,
+    wrong: &'static str,
     connect: &'static str,
 }
 
@@ -428,6 +439,7 @@ const ENGLISH: Words = Words {
     name: "en",
     query: &[],
     log_in: "Log in",
+    wrong: "The username or password you entered is incorrect.",
     connect: "Connect",
 };
 
@@ -435,11 +447,13 @@ const SPANISH: Words = Words {
     name: "es",
     query: &[("lang", "es")],
     log_in: "Entrar",
+    wrong: "El nombre de usuario o la contraseña que ingresó no es correcto.",
     connect: "Conectar",
 };
 
-/// Opens the authorize URL and logs in as `user` with its password, as a person types it;
-/// returns once the consent page shows. Both pages are screenshotted.
+/// Opens the authorize URL and logs in as `user` as a person would: a mistyped password first
+/// (the page says so and keeps the user name), then the right one; returns once the consent
+/// page shows. The log-in page, its error and the consent page are screenshotted.
 fn log_in(b: &Browser, sb: &Sandbox, app: &TestApp, words: &Words, user: u64) {
     let (_, challenge) = pkce();
     let query = authorize_query(app, &challenge, words.query);
@@ -451,7 +465,13 @@ fn log_in(b: &Browser, sb: &Sandbox, app: &TestApp, words: &Words, user: u64) {
         b.url()
     );
     b.screenshot(&format!("login-{}.png", words.name));
-    b.type_into("#username", &format!("BBUser{user:05}"));
+    let name = format!("BBUser{user:05}");
+    b.type_into("#username", &name);
+    b.type_into("#password", &format!("PW{user:05}?"));
+    b.click("#login-button");
+    assert_eq!(b.text("#login-error"), words.wrong);
+    assert_eq!(b.value("#username"), name);
+    b.screenshot(&format!("login-error-{}.png", words.name));
     b.type_into("#password", &format!("PW{user:05}!"));
     b.click("#login-button");
     assert_eq!(b.text("#approve"), words.connect);
