@@ -36,10 +36,11 @@ fn claim(b: divan::Bencher, name: &str) {
     let ds = dataset();
     let t = ClaimType::from_name(name).expect("type");
     let n = ds.claims_of(ds.options().user_range())[t].max(1);
+    let holder = ds.beneficiary(0);
     let mut k = 0;
     b.bench_local(|| {
         k = (k + 1) % n;
-        ds.unheld_claim(t, k)
+        ds.claim(t, k, &holder)
     });
 }
 

@@ -97,9 +97,12 @@ impl Dataset {
         self.block(block).card(t, slot)
     }
 
-    /// Claim `card` of type `t`, generated knowing nothing of who holds it.
-    pub fn unheld_claim(&self, t: ClaimType, card: u64) -> Claim {
-        generate::claim(&self.opts, t, card)
+    /// Claim `card` of type `t`, given to `holder`: the holder's sex decides its scenario
+    /// (see [`generate::claim`]), its BENE_ID is stamped on it.
+    pub fn claim(&self, t: ClaimType, card: u64, holder: &Beneficiary) -> Claim {
+        let mut c = generate::claim(&self.opts, t, card, holder.sex());
+        generate::give_to(&mut c, holder.bene_id);
+        c
     }
 
     /// All claims of user `i`: by type, then by slot. O(its claims + its block).
@@ -133,23 +136,21 @@ impl Dataset {
                 _ => self.block(i / BLOCK),
             };
             let bene = self.beneficiary(i);
-            let claims = self.deal(&b, i, bene.bene_id);
+            let claims = self.deal(&b, i, &bene);
             out.push((bene, claims));
             block = Some(b);
         }
         out
     }
 
-    /// The claims of user `i` of `block`, given to `bene_id`.
-    fn deal(&self, block: &Block, i: u64, bene_id: i64) -> Vec<Claim> {
+    /// The claims of user `i` of `block`, given to `bene`.
+    fn deal(&self, block: &Block, i: u64, bene: &Beneficiary) -> Vec<Claim> {
         let slots = block.slots(i);
         let n = slots.iter().map(|r| r.end - r.start).sum::<u64>();
         let mut claims = Vec::with_capacity(n as usize);
         for t in ClaimType::ALL {
             for s in slots[t].clone() {
-                let mut c = self.unheld_claim(t, block.card(t, s));
-                generate::give_to(&mut c, bene_id);
-                claims.push(c);
+                claims.push(self.claim(t, block.card(t, s), bene));
             }
         }
         claims

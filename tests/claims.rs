@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use bbgen::codes;
 use bbgen::generate::providers::is_valid_npi;
 use bbgen::generate::{ClaimTally, scenario_of};
-use bbgen::model::{Claim, ClaimType, RowRef, ids};
+use bbgen::model::{Beneficiary, Claim, ClaimType, RowRef, Sex, ids};
 use bbgen::schema::{Col, SqlType};
 use bbgen::seeds::calibration;
 use bbgen::seeds::clinical::clinical;
@@ -20,17 +20,42 @@ fn opts(users: u64) -> Options {
     }
 }
 
+/// A man and a woman of the run, to hold sampled cards (a card's scenario fits its holder's
+/// sex).
+fn holders(ds: &Dataset) -> [Beneficiary; 2] {
+    [Sex::Male, Sex::Female].map(|sex| {
+        ds.options()
+            .user_range()
+            .map(|i| ds.beneficiary(i))
+            .find(|b| b.sex() == sex)
+            .expect("both sexes in the run")
+    })
+}
+
+/// Card `k` of type `t`, held by a man for even `k` and a woman for odd `k`.
+fn card(ds: &Dataset, holders: &[Beneficiary; 2], t: ClaimType, k: u64) -> Claim {
+    ds.claim(t, k, &holders[(k % 2) as usize])
+}
+
 /// `per_type` claims of every type, straight from the decks of the run's first block.
 fn sample(ds: &Dataset, per_type: u64) -> Vec<Claim> {
     let mut out = Vec::new();
     let totals = ds.claims_of(ds.options().user_range());
+    let h = holders(ds);
     for t in ClaimType::ALL {
         let n = totals[t].min(per_type);
         for k in 0..n {
-            out.push(ds.unheld_claim(t, k));
+            out.push(card(ds, &h, t, k));
         }
     }
     out
+}
+
+/// The sex of the beneficiary a claim was given to.
+fn holder_sex(ds: &Dataset, c: &Claim) -> Sex {
+    let bene_id = c.header.view().get(Col::BENE_ID).as_int().expect("BENE_ID");
+    ds.beneficiary(ids::index_of_bene_id(bene_id).expect("a user's BENE_ID"))
+        .sex()
 }
 
 fn int(r: RowRef, c: Col) -> i64 {
@@ -109,8 +134,9 @@ fn lines_per_claim_follow_the_calibration() {
             continue;
         }
         let n = 1500;
+        let h = holders(&ds);
         let total: usize = (0..n)
-            .map(|k| ds.unheld_claim(t, k).lines.unwrap().len())
+            .map(|k| card(&ds, &h, t, k).lines.unwrap().len())
             .sum();
         let mean = total as f64 / n as f64;
         let want = calibration(t).lines_per_claim;
@@ -375,7 +401,7 @@ fn every_claim_is_coherent_with_its_scenario() {
     let cl = clinical();
     let comorbid: HashSet<&str> = cl.comorbid.iter().copied().collect();
     for c in sample(&ds, 400) {
-        let sc = scenario_of(&o, c.kind, c.card);
+        let sc = scenario_of(&o, c.kind, c.card, holder_sex(&ds, &c));
         assert!(sc.type_weight[c.kind.index()] > 0);
         let codes = codes_of(&c);
         let dx: HashSet<&str> = sc.diagnoses().collect();
@@ -575,9 +601,7 @@ fn full_run(ds: &Dataset) -> Vec<Vec<Claim>> {
             );
             next = r.end;
             for slot in r {
-                let mut c = ds.unheld_claim(t, ds.card(t, slot));
-                bbgen::generate::give_to(&mut c, ids::bene_id(i));
-                out[u].push(c);
+                out[u].push(ds.claim(t, ds.card(t, slot), &ds.beneficiary(i)));
             }
         }
     }
@@ -679,9 +703,8 @@ fn the_deal_only_moves_claims_between_holders() {
     // A dealt claim is the card's claim, given to its holder.
     for i in [0, 777, users - 1] {
         for c in shuffled.claims(i) {
-            let mut unheld = shuffled.unheld_claim(c.kind, c.card);
-            bbgen::generate::give_to(&mut unheld, ids::bene_id(i));
-            assert!(c == unheld, "user {i}");
+            let card = shuffled.claim(c.kind, c.card, &shuffled.beneficiary(i));
+            assert!(c == card, "user {i}");
         }
     }
     // And the shuffle does move them.
@@ -698,7 +721,10 @@ fn claims_are_deterministic() {
         assert_eq!(a.claims(i), b.claims(i));
     }
     for t in ClaimType::ALL {
-        assert_eq!(a.unheld_claim(t, 3), b.unheld_claim(t, 3));
+        assert_eq!(
+            a.claim(t, 3, &a.beneficiary(0)),
+            b.claim(t, 3, &b.beneficiary(0))
+        );
     }
 }
 

@@ -40,7 +40,7 @@ impl Api {
     /// is generated, once [`Api::eob_holder`] found who holds it.
     pub fn read_eob(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
         let (i, held) = self.locate(id)?;
-        let claim = held.generate(self.dataset(), ids::bene_id(i));
+        let claim = held.generate(self.dataset(), &self.beneficiary(i));
         let mut out = Vec::new();
         self.renderer().eob(&mut out, &claim);
         Ok(out)

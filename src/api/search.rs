@@ -8,8 +8,7 @@ use std::borrow::Cow;
 
 use crate::Dataset;
 use crate::emit::fhir::{eob_order_of_ids, parts, service_end};
-use crate::generate::give_to;
-use crate::model::{Claim, ClaimType, ids};
+use crate::model::{Beneficiary, Claim, ClaimType, ids};
 
 impl Api {
     /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
@@ -45,10 +44,10 @@ impl Api {
     /// only when the page holds it or `service-date` must read it: the order and `type` need
     /// only each claim's type and card.
     pub fn search_eob(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
-        let bene_id = ids::bene_id(i);
+        let holder = self.beneficiary(i);
         let mut held = self.held(i, q);
         if !q.service_date.is_empty() {
-            held.retain_mut(|h| served(q, h.claim(self.dataset(), bene_id)));
+            held.retain_mut(|h| served(q, h.claim(self.dataset(), &holder)));
         }
         let keys: Vec<(ClaimType, i64)> = held
             .iter()
@@ -61,11 +60,17 @@ impl Api {
             let h = &held[order[n]];
             match &h.claim {
                 Some(c) => Cow::Borrowed(c),
-                None => Cow::Owned(h.generate(self.dataset(), bene_id)),
+                None => Cow::Owned(h.generate(self.dataset(), &holder)),
             }
         };
         self.renderer()
-            .eob_search(&mut out, bene_id, order.len(), &q.page(&links), claim_at)
+            .eob_search(
+                &mut out,
+                holder.bene_id,
+                order.len(),
+                &q.page(&links),
+                claim_at,
+            )
             .map_err(page_error)?;
         Ok(out)
     }
@@ -114,17 +119,15 @@ impl Held {
         }
     }
 
-    /// The claim, as [`crate::Dataset::claims`] generates it.
-    pub(super) fn generate(&self, ds: &Dataset, bene_id: i64) -> Claim {
-        let mut c = ds.unheld_claim(self.kind, self.card);
-        give_to(&mut c, bene_id);
-        c
+    /// The claim, as [`crate::Dataset::claims`] generates it for its holder.
+    pub(super) fn generate(&self, ds: &Dataset, holder: &Beneficiary) -> Claim {
+        ds.claim(self.kind, self.card, holder)
     }
 
     /// The claim, generated on first use and kept.
-    fn claim(&mut self, ds: &Dataset, bene_id: i64) -> &Claim {
+    fn claim(&mut self, ds: &Dataset, holder: &Beneficiary) -> &Claim {
         if self.claim.is_none() {
-            self.claim = Some(self.generate(ds, bene_id));
+            self.claim = Some(self.generate(ds, holder));
         }
         self.claim.as_ref().expect("just generated")
     }

@@ -14,8 +14,10 @@ pub mod hcpcs;
 pub mod icd;
 pub mod ndc;
 pub mod official;
+mod prefix;
 pub mod revenue;
 mod run;
+pub mod sex;
 pub mod sud;
 mod table;
 

@@ -7,48 +7,23 @@
 
 use std::sync::LazyLock;
 
-use super::table::parse_rows;
+use super::prefix::PrefixRules;
 
-struct Rule {
-    system: &'static str,
-    prefix: &'static str,
-    sud: bool,
-}
-
-static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let rows = parse_rows(
+static RULES: LazyLock<PrefixRules<bool>> = LazyLock::new(|| {
+    PrefixRules::parse(
         "sud.tsv",
         include_str!("../../codesystems/sud.tsv"),
-        &["system", "prefix", "sud", "note"],
+        "sud",
+        |v| match v {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        },
     )
-    .unwrap_or_else(|e| panic!("built-in code table: {e}"));
-    rows.cells
-        .chunks_exact(4)
-        .zip(&rows.lines)
-        .map(|(r, line)| Rule {
-            system: r[0],
-            prefix: r[1],
-            sud: match r[2] {
-                "1" => true,
-                "0" => false,
-                other => panic!("sud.tsv:{line}: sud is {other:?}, expected 0 or 1"),
-            },
-        })
-        .collect()
 });
 
-/// `code` (dots ignored, surrounding spaces trimmed) starts with `prefix`.
-fn starts_with_undotted(code: &str, prefix: &str) -> bool {
-    let mut code = code.trim().bytes().filter(|b| *b != b'.');
-    prefix.bytes().all(|p| code.next() == Some(p))
-}
-
 fn is_sud(system: &str, code: &str) -> bool {
-    RULES
-        .iter()
-        .filter(|r| r.system == system && starts_with_undotted(code, r.prefix))
-        .max_by_key(|r| r.prefix.len())
-        .is_some_and(|r| r.sud)
+    RULES.lookup(system, code) == Some(true)
 }
 
 /// ICD-10-CM F10–F19 except F17 (nicotine).
@@ -79,5 +54,5 @@ pub fn is_sud_drg(drg: &str) -> bool {
 
 /// The (system, prefix, sud) rules, for documentation and tests.
 pub fn rules() -> impl Iterator<Item = (&'static str, &'static str, bool)> {
-    RULES.iter().map(|r| (r.system, r.prefix, r.sud))
+    RULES.iter()
 }

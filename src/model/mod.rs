@@ -8,7 +8,17 @@ mod record;
 pub use claim_type::{ClaimType, Family, PerType, TypeInfo};
 pub use record::{LineMut, Lines, Record, RowRef};
 
-use crate::value::InlineStr;
+use crate::schema::Col;
+use crate::value::{InlineStr, Value};
+
+/// A beneficiary's sex as Medicare records it (`BENE_SEX_IDENT_CD`: 1 male, 2 female), which
+/// decides the sex-specific claims the beneficiary may hold. `as usize` indexes per-sex
+/// tables: male 0, female 1.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Sex {
+    Male = 0,
+    Female = 1,
+}
 
 /// One claim (or Part D event): its header row and, except for Part D, its lines.
 #[derive(Clone, PartialEq, Debug)]
@@ -37,4 +47,14 @@ pub struct Beneficiary {
     pub password: InlineStr,
     /// The `beneficiaries` row.
     pub record: Record,
+}
+
+impl Beneficiary {
+    /// The beneficiary's sex, from its row.
+    pub fn sex(&self) -> Sex {
+        match self.record.get(Col::BENE_SEX_IDENT_CD) {
+            Value::Str("2") => Sex::Female,
+            _ => Sex::Male,
+        }
+    }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::model::{ClaimType, PerType};
+use crate::model::{ClaimType, PerType, Sex};
 use crate::rng::Draw;
 use crate::seeds::{Weighted, tsv_rows};
 
@@ -217,6 +217,9 @@ pub struct Scenario {
     pub title: &'static str,
     /// Selection weight per claim type (by `ClaimType::index`).
     pub type_weight: PerType<u32>,
+    /// The one sex the scenario fits (`sex F` / `sex M`: its codes are sex-specific), so only
+    /// beneficiaries of that sex receive its claims; `None` for either sex.
+    pub sex: Option<Sex>,
     /// Principal diagnosis candidates (ICD-10-CM).
     pub dx: Weighted<&'static str>,
     /// Principal diagnosis candidates for particular claim types (override `dx`).
@@ -305,8 +308,9 @@ impl Setting {
 pub struct Clinical {
     /// All scenarios, in file order.
     pub scenarios: Vec<Scenario>,
-    /// Per claim type: scenario indexes with a positive weight, and their weights.
-    pub by_type: PerType<Weighted<u16>>,
+    /// Per claim type and holder's sex (male, female): indexes of the scenarios with a
+    /// positive weight that fit that sex, and their weights.
+    pub by_type: PerType<[Weighted<u16>; 2]>,
     /// Comorbidities any claim may list as secondary diagnoses.
     pub comorbid: Vec<&'static str>,
     /// Quality-data codes practitioners report beside office visits ($0.00 lines).
@@ -655,6 +659,7 @@ fn parse_scenarios(text: &'static str) -> Clinical {
                     id,
                     title: title.trim(),
                     type_weight: PerType::default(),
+                    sex: None,
                     dx: Weighted::default(),
                     dx_for: Default::default(),
                     dx2: Vec::new(),
@@ -717,13 +722,15 @@ fn parse_scenarios(text: &'static str) -> Clinical {
         }
     }
     let by_type = PerType::from_fn(|t| {
-        let mut w = Weighted::default();
-        for (i, s) in scenarios.iter().enumerate() {
-            if s.type_weight[t] > 0 {
-                w.push(i as u16, s.type_weight[t]);
+        [Sex::Male, Sex::Female].map(|sex| {
+            let mut w = Weighted::default();
+            for (i, s) in scenarios.iter().enumerate() {
+                if s.type_weight[t] > 0 && s.sex.is_none_or(|only| only == sex) {
+                    w.push(i as u16, s.type_weight[t]);
+                }
             }
-        }
-        w
+            w
+        })
     });
     let c = Clinical {
         scenarios,
@@ -764,6 +771,13 @@ fn parse_scenario_line(s: &mut Scenario, key: &str, rest: &'static str, n: usize
                     .parse()
                     .unwrap_or_else(|_| panic!("scenarios.txt line {n}: {t}"));
             }
+        }
+        "sex" => {
+            s.sex = Some(match rest {
+                "F" => Sex::Female,
+                "M" => Sex::Male,
+                _ => panic!("scenarios.txt line {n}: sex {rest}, expected F or M"),
+            })
         }
         "dx" => codes(&mut s.dx),
         "dx2" => s.dx2.extend(toks()),
@@ -907,7 +921,43 @@ mod tests {
         let c = clinical();
         assert!(c.scenarios.len() >= 40, "{}", c.scenarios.len());
         for t in ClaimType::ALL {
-            assert!(c.by_type[t].items.len() >= 5, "{t:?}");
+            for by_sex in &c.by_type[t] {
+                assert!(by_sex.items.len() >= 5, "{t:?}");
+            }
+        }
+    }
+
+    /// Every code of a scenario that fits only one sex (`codes::sex`) is in a scenario of that
+    /// sex, and the codes any claim may carry (comorbidities, quality codes, settings) fit
+    /// both: so a claim dealt by its holder's sex never carries the other sex's codes.
+    #[test]
+    fn sex_specific_codes_only_in_scenarios_of_that_sex() {
+        use crate::codes::sex::{hcpcs_sex, icd10cm_sex, icd10pcs_sex};
+        let c = clinical();
+        let mut sexed = 0;
+        for s in &c.scenarios {
+            let pcs = s.stays.items.iter().flat_map(|st| st.pcs.iter());
+            let hcpcs = s.carrier.items.iter().chain(s.outpatient.items.iter());
+            let found: Vec<(String, Sex)> = s
+                .diagnoses()
+                .filter_map(|d| icd10cm_sex(d).map(|x| (d.to_string(), x)))
+                .chain(
+                    pcs.chain(s.op_pcs.iter())
+                        .filter_map(|p| icd10pcs_sex(p).map(|x| (p.to_string(), x))),
+                )
+                .chain(hcpcs.filter_map(|f| hcpcs_sex(f.code).map(|x| (f.code.to_string(), x))))
+                .collect();
+            for (code, sex) in &found {
+                assert_eq!(s.sex, Some(*sex), "scenario {}: {code}", s.id);
+            }
+            sexed += usize::from(s.sex.is_some());
+        }
+        assert!(sexed >= 3, "{sexed} scenarios of one sex");
+        for d in &c.comorbid {
+            assert_eq!(icd10cm_sex(d), None, "comorbidity {d}");
+        }
+        for f in &c.quality.items {
+            assert_eq!(hcpcs_sex(f.code), None, "quality code {}", f.code);
         }
     }
 }

@@ -1,7 +1,8 @@
-//! Claims: claim `card` of a type's deck, generated from its own stream knowing nothing of
-//! who will hold it, then given to a beneficiary by [`give_to`].
+//! Claims: claim `card` of a type's deck, generated from its own stream knowing only its
+//! holder's sex, then given to a beneficiary by [`give_to`].
 //!
-//! The first draw of a claim's stream picks its clinical scenario (`seeds/scenarios.txt`);
+//! The first draw of a claim's stream picks its clinical scenario (`seeds/scenarios.txt`)
+//! among those that fit the holder's sex;
 //! every code on the claim — diagnoses, procedures, DRG, revenue centers, drugs, place of
 //! service, provider specialty — and its amounts come from that scenario and the seed tables
 //! it refers to, so a claim is coherent on its own. [`scenario_of`] recomputes the scenario of
@@ -45,7 +46,7 @@ use std::sync::LazyLock;
 
 pub use tally::ClaimTally;
 
-use crate::model::{Claim, ClaimType, Lines, Record, ids};
+use crate::model::{Claim, ClaimType, Lines, Record, Sex, ids};
 use crate::options::Options;
 use crate::rng::Draw;
 use crate::schema::{Col, Table};
@@ -54,10 +55,11 @@ use crate::seeds::calibration;
 use crate::seeds::clinical::{Scenario, clinical};
 use crate::value::{Date, InlineStr, Value};
 
-/// Claim `card` of type `t`, from the stream `(seed, t's domain, card)`.
-pub fn claim(opts: &Options, t: ClaimType, card: u64) -> Claim {
+/// Claim `card` of type `t` for a holder of sex `sex`, from the stream `(seed, t's domain,
+/// card)`.
+pub fn claim(opts: &Options, t: ClaimType, card: u64, sex: Sex) -> Claim {
     let mut d = Draw::new(opts.seed, t.domain(), card);
-    let sc = pick_scenario(&mut d, t);
+    let sc = pick_scenario(&mut d, t, sex);
     let mut cx = Cx {
         opts,
         d,
@@ -79,16 +81,18 @@ pub fn claim(opts: &Options, t: ClaimType, card: u64) -> Claim {
     }
 }
 
-/// The clinical scenario claim `card` of type `t` is drawn from (the first draw of its
-/// stream), without generating the claim.
-pub fn scenario_of(opts: &Options, t: ClaimType, card: u64) -> &'static Scenario {
+/// The clinical scenario claim `card` of type `t` is drawn from for a holder of sex `sex`
+/// (the first draw of its stream), without generating the claim.
+pub fn scenario_of(opts: &Options, t: ClaimType, card: u64, sex: Sex) -> &'static Scenario {
     let mut d = Draw::new(opts.seed, t.domain(), card);
-    pick_scenario(&mut d, t)
+    pick_scenario(&mut d, t, sex)
 }
 
-fn pick_scenario(d: &mut Draw, t: ClaimType) -> &'static Scenario {
+/// The scenario among those that fit the holder's sex: a card's face is drawn for the
+/// beneficiary it is dealt to, so no claim carries the other sex's codes.
+fn pick_scenario(d: &mut Draw, t: ClaimType, sex: Sex) -> &'static Scenario {
     let c = clinical();
-    let i = *c.by_type[t].pick(d);
+    let i = *c.by_type[t][sex as usize].pick(d);
     &c.scenarios[i as usize]
 }
 
