@@ -1,8 +1,9 @@
 //! The two official Blue Button SDKs, unpatched, against `bbgen serve`: PyPI
 //! `cms-bluebutton-sdk` 1.1.0 and npm `cms-bluebutton-sdk` 1.0.13 each run authorize (log-in
 //! and consent scripted over HTTP) → token → every EOB page → Patient → Coverage → userinfo →
-//! refresh (`tests/sdk/*_sdk.*`), and what they got is checked against the file output of the
-//! same data options and against the server's request capture.
+//! refresh (`tests/sdk/*_sdk.*`), then refresh on expiry an hour later on the virtual clock, and
+//! what they got is checked against the file output of the same data options and against the
+//! server's request capture.
 //!
 //! `BBGEN_SDK_PYTHON` names a python with the SDK installed (`tests/sdk/requirements.txt`),
 //! `BBGEN_SDK_NODE_DIR` a directory holding `node_modules` with the Node SDK
@@ -234,11 +235,23 @@ fn check(sdk: Sdk, sb: &Sandbox, base: &str, user: u64, got: &Value) {
     };
     assert_eq!(got["eob_content_type"], content_type);
     assert_eq!(got["eob_content_encoding"], "gzip");
+
+    // An hour later the SDK refreshes before its call. Its get_pages / getPages keeps the
+    // expired token and refreshes again on page 2 with the refresh token that has just rotated:
+    // the sandbox's invalid_grant, as on the hosted one.
+    let expired = &got["expired"];
+    assert_eq!(expired["auto_refresh_status"], 200);
+    assert_eq!(expired["auto_refresh_new_token"], true);
+    assert_eq!(expired["first_page_status"], 200);
+    assert_eq!(
+        expired["get_pages_error"],
+        serde_json::json!({"status": 400, "body": {"error": "invalid_grant"}})
+    );
     check_capture(sdk, sb, got["pages"].as_u64().unwrap());
 }
 
 /// The capture shows the SDK's own requests: its slash-less authorize URL answered 301, and
-/// one EOB GET per page carrying its `X-BLUEBUTTON-SDK` header.
+/// one EOB GET per page (and one more an hour later) carrying its `X-BLUEBUTTON-SDK` header.
 fn check_capture(sdk: Sdk, sb: &Sandbox, pages: u64) {
     let log: Value = sb.get("/_bbgen/requests").json().unwrap();
     let header = |r: &Value, name: &str| -> Option<String> {
@@ -263,7 +276,27 @@ fn check_capture(sdk: Sdk, sb: &Sandbox, pages: u64) {
                 && header(r, "x-bluebutton-sdk").as_deref() == Some(sdk.name())
         })
         .count();
-    assert_eq!(eob_gets as u64, pages);
+    // The first page, the full paging and the first page again an hour later.
+    assert_eq!(eob_gets as u64, pages + 1);
+}
+
+/// The Python SDK's second consent: its code exchange still carries the last Bearer header
+/// (the SDK mutates its module-level headers) and succeeds; the new grant ends the earlier one.
+fn check_python_second_consent(sb: &Sandbox, got: &Value) {
+    assert_eq!(got["second_consent"]["new_token_status"], 200);
+    assert_eq!(got["second_consent"]["earlier_token_status"], 401);
+    let log: Value = sb.get("/_bbgen/requests").json().unwrap();
+    let stale_bearer_exchange = log.as_array().unwrap().iter().any(|r| {
+        r["method"] == "POST"
+            && r["path"] == "/v2/o/token/"
+            && r["status"] == 200
+            && r["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h[0] == "authorization" && s(&h[1]).starts_with("Bearer "))
+    });
+    assert!(stale_bearer_exchange, "a code exchange with a stale Bearer");
 }
 
 fn start() -> Sandbox {
@@ -278,6 +311,7 @@ fn python_sdk_full_flow() {
     let sb = start();
     let got = run(cmd, &sb, &sb.base, 3);
     check(Sdk::Python, &sb, &sb.base, 3, &got);
+    check_python_second_consent(&sb, &got);
 }
 
 #[test]
@@ -311,6 +345,8 @@ fn both_sdks_with_their_local_environment_as_shipped() {
     assert_eq!(sb.base, local);
     let got = run(python, &sb, local, 8);
     check(Sdk::Python, &sb, local, 8, &got);
+    check_python_second_consent(&sb, &got);
     let got = run(node, &sb, local, 9);
     check(Sdk::Node, &sb, local, 9, &got);
+    assert_eq!(got["denied_error"], "CALLBACK_ACCESS_DENIED");
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The official Node Blue Button SDK (npm cms-bluebutton-sdk 1.0.13, unpatched) against
 // `bbgen serve`: authorize URL → log-in and consent scripted over plain HTTP → token → every
-// EOB page → Patient → Coverage → userinfo → refresh, then a refused consent, which the SDK
-// must report as CALLBACK_ACCESS_DENIED. Prints one JSON summary on stdout.
+// EOB page → Patient → Coverage → userinfo → refresh; then, an hour later on the server's
+// virtual clock, the SDK's refresh on expiry (and its getPages bug: every page refreshes with
+// the same, by then used, refresh token); then a refused consent, which the SDK must report as
+// CALLBACK_ACCESS_DENIED. Prints one JSON summary on stdout.
 //
 // usage: node node_sdk.js BASE_URL CLIENT_ID CLIENT_SECRET CALLBACK_URL USERNAME PASSWORD
 //
@@ -10,7 +12,7 @@
 // for a server elsewhere this script sets `bb.baseUrl`, which the SDK reads on every call.
 "use strict";
 
-const { BlueButton, Errors } = require("cms-bluebutton-sdk");
+const { AuthorizationToken, BlueButton, Errors } = require("cms-bluebutton-sdk");
 const SDK_VERSION = require("cms-bluebutton-sdk/package.json").version;
 
 const LOCAL_DEFAULT = "http://localhost:8000";
@@ -93,6 +95,48 @@ function contentEncoding(resp) {
   return i < 0 ? null : raw[i + 1];
 }
 
+/** The token as an app stores it, after its hour: the SDK then refreshes before a call. */
+function stale(t) {
+  return new AuthorizationToken({
+    access_token: t.accessToken,
+    expires_in: t.expiresIn,
+    token_type: t.tokenType,
+    scope: t.scope,
+    refresh_token: t.refreshToken,
+    patient: t.patient,
+    expires_at: Date.now() - 1000,
+  });
+}
+
+/** Refresh on expiry, then getPages with an expired token (the SDK's known bug). */
+async function afterAnHour(bb, token) {
+  const advance = async () => {
+    const r = await fetch(`${bb.baseUrl}/_bbgen/clock/advance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ seconds: 3601 }),
+    });
+    if (r.status !== 200) throw new Error(`clock: HTTP ${r.status}`);
+  };
+  await advance();
+  const auto = await bb.getPatientData(stale(token));
+  await advance();
+  const old = stale(auto.token);
+  const first = await bb.getExplanationOfBenefitData(old);
+  let pagesError = null;
+  try {
+    await bb.getPages(first.response.data, old);
+  } catch (e) {
+    pagesError = { status: e.response && e.response.status, body: e.response && e.response.data };
+  }
+  return {
+    auto_refresh_status: auto.response.status,
+    auto_refresh_new_token: auto.token.accessToken !== token.accessToken,
+    first_page_status: first.response.status,
+    get_pages_error: pagesError,
+  };
+}
+
 async function main([base, clientId, clientSecret, callbackUrl, username, password]) {
   const bb = new BlueButton({
     environment: "LOCAL",
@@ -119,6 +163,8 @@ async function main([base, clientId, clientSecret, callbackUrl, username, passwo
   const fresh = await bb.refreshAuthToken(token);
   const newStatus = (await bb.getPatientData(fresh)).response.status;
   const oldStatus = (await bb.getPatientData(token)).response.status;
+
+  const expired = await afterAnHour(bb, fresh);
 
   const refusedAuth = bb.generateAuthData();
   const refused = await browse(bb.generateAuthorizeUrl(refusedAuth), callbackUrl, username, password, "deny");
@@ -152,6 +198,7 @@ async function main([base, clientId, clientSecret, callbackUrl, username, passwo
       new_token_status: newStatus,
       old_token_status: oldStatus,
     },
+    expired,
     denied_error: deniedError,
   };
   process.stdout.write(JSON.stringify(summary) + "\n");

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The official Python Blue Button SDK (PyPI cms-bluebutton-sdk 1.1.0, unpatched) against
 `bbgen serve`: authorize URL → log-in and consent scripted over plain HTTP → token → every
-EOB page → Patient → Coverage → userinfo → refresh. Prints one JSON summary on stdout.
+EOB page → Patient → Coverage → userinfo → refresh; then, an hour later on the server's virtual
+clock, the SDK's refresh on expiry (and its get_pages bug: every page refreshes with the same,
+by then used, refresh token), and a second consent whose code exchange carries the SDK's stale
+Bearer header and ends the first grant's tokens. Prints one JSON summary on stdout.
 
 usage: python_sdk.py BASE_URL CLIENT_ID CLIENT_SECRET CALLBACK_URL USERNAME PASSWORD
 
@@ -18,6 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 from cms_bluebutton import BlueButton, constants
+from cms_bluebutton.auth import AuthorizationToken
 from cms_bluebutton.version import __version__ as SDK_VERSION
 
 LOCAL_DEFAULT = "http://localhost:8000"
@@ -84,6 +88,48 @@ def browse(url, callback, username, password):
     raise SystemExit("no callback after 12 steps")
 
 
+def stale(token):
+    """The token as an app stores it, after its hour: the SDK then refreshes before a call."""
+    return AuthorizationToken({**token.get_dict(), "expires_at": "2000-01-01T00:00:00+00:00"})
+
+
+def after_an_hour(bb, token):
+    """Refresh on expiry, then get_pages with an expired token (the SDK's known bug)."""
+    advance = f"{bb.base_url}/_bbgen/clock/advance"
+    requests.post(advance, json={"seconds": 3601}).raise_for_status()
+    auto = bb.get_patient_data({"auth_token": stale(token), "params": {}})
+    renewed = auto["auth_token"]
+    requests.post(advance, json={"seconds": 3601}).raise_for_status()
+    old = stale(renewed)
+    first = bb.get_explaination_of_benefit_data({"auth_token": old, "params": {}})
+    try:
+        bb.get_pages(first["response"].json(), {"auth_token": old, "params": {}})
+        pages_error = None
+    except requests.HTTPError as e:
+        pages_error = {"status": e.response.status_code, "body": e.response.json()}
+    summary = {
+        "auto_refresh_status": auto["response"].status_code,
+        "auto_refresh_new_token": renewed.access_token != token.access_token,
+        "first_page_status": first["response"].status_code,
+        "get_pages_error": pages_error,
+    }
+    return {"summary": summary, "token": first["auth_token"]}
+
+
+def second_consent(bb, callback, username, password, earlier):
+    """A new consent in the same process: the SDK's module-level headers still hold the last
+    Bearer token when it exchanges the code, and the new grant ends the earlier tokens."""
+    auth_data = bb.generate_auth_data()
+    landed = browse(bb.generate_authorize_url(auth_data), callback, username, password)
+    query = parse_qs(urlsplit(landed).query)
+    token = bb.get_authorization_token(auth_data, query["code"][0], query["state"][0])
+
+    def status(tok):
+        return bb.get_patient_data({"auth_token": tok, "params": {}})["response"].status_code
+
+    return {"new_token_status": status(token), "earlier_token_status": status(earlier)}
+
+
 def main(base, client_id, secret, callback, username, password):
     if base != LOCAL_DEFAULT:
         constants.ENVIRONMENT_URLS["LOCAL"] = base
@@ -120,6 +166,9 @@ def main(base, client_id, secret, callback, username, password):
     new_status = bb.get_patient_data(after)["response"].status_code
     old_status = bb.get_patient_data({"auth_token": token, "params": {}})["response"].status_code
 
+    expired = after_an_hour(bb, fresh)
+    again = second_consent(bb, callback, username, password, expired["token"])
+
     summary = {
         "sdk": "python",
         "sdk_version": SDK_VERSION,
@@ -142,6 +191,8 @@ def main(base, client_id, secret, callback, username, password):
             "new_token_status": new_status,
             "old_token_status": old_status,
         },
+        "expired": expired["summary"],
+        "second_consent": again,
     }
     json.dump(summary, sys.stdout)
     print()
