@@ -50,16 +50,13 @@ impl Sandbox {
 
     /// `bbgen serve --users N --host 127.0.0.1 --port 0` + `extra`.
     pub fn start_with_users(users: &str, extra: &[&str]) -> Sandbox {
+        Sandbox::start_on("127.0.0.1", "0", users, extra)
+    }
+
+    /// `bbgen serve --users N --host HOST --port PORT` + `extra`.
+    pub fn start_on(host: &str, port: &str, users: &str, extra: &[&str]) -> Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bbgen"))
-            .args([
-                "serve",
-                "--users",
-                users,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-            ])
+            .args(["serve", "--users", users, "--host", host, "--port", port])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("BBGEN_SERVE_LOG").is_some() {
