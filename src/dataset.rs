@@ -192,3 +192,37 @@ impl Dataset {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::streams_opened_by as counting;
+
+    /// Preparing a run draws for no user, whatever `--users` (the server starts with it), and
+    /// one user's claims cost its block: the counts of the block's users, a deck per type, the
+    /// beneficiary and one stream per claim.
+    #[test]
+    fn preparing_a_run_opens_no_stream_and_one_user_costs_its_block() {
+        for users in [30_000, 60_000_000, ids::MAX_USERS] {
+            let opts = Options {
+                users,
+                seed: 42,
+                ..Options::default()
+            };
+            let (ds, opened) = counting(|| Dataset::new(opts).expect("valid"));
+            assert_eq!(opened, 0, "Dataset::new with {users} users");
+            let (claims, opened) = counting(|| ds.claims(users - 1));
+            let most = BLOCK + ClaimType::COUNT as u64 + 1 + claims.len() as u64;
+            assert!(
+                (BLOCK..=most).contains(&opened),
+                "{opened} streams for one user of {users} (at most {most})"
+            );
+            let (_, opened) = counting(|| ds.claims(users - 1));
+            assert_eq!(
+                opened,
+                claims.len() as u64 + 1,
+                "a cached block costs no count draws"
+            );
+        }
+    }
+}

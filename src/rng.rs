@@ -43,9 +43,33 @@ pub enum Domain {
 /// A random stream with the sampling helpers bbgen needs.
 pub struct Draw(ChaCha8Rng);
 
+#[cfg(test)]
+thread_local! {
+    static OPENED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// `f`'s result and how many keyed streams it opened. Every record (beneficiary, claim
+/// counts, claim, deck) opens one, so tests measure per-record work with it — e.g. that
+/// preparing a run of any size opens none. `f` runs on a one-thread rayon pool, so work it
+/// spreads over rayon's workers is counted too.
+#[cfg(test)]
+pub(crate) fn streams_opened_by<T: Send>(f: impl FnOnce() -> T + Send) -> (T, u64) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    pool.install(|| {
+        let before = OPENED.with(|n| n.get());
+        let out = f();
+        (out, OPENED.with(|n| n.get()) - before)
+    })
+}
+
 impl Draw {
     /// The stream `(seed, domain, index)`.
     pub fn new(seed: u64, domain: Domain, index: u64) -> Draw {
+        #[cfg(test)]
+        OPENED.with(|n| n.set(n.get() + 1));
         let mut key = [0u8; 32];
         key[..8].copy_from_slice(&seed.to_le_bytes());
         key[8..12].copy_from_slice(&(domain as u32).to_le_bytes());

@@ -207,7 +207,7 @@ async fn handle(s: Arc<Server>, h: HeaderMap, raw: Option<String>, op: Op) -> Re
     };
     let mut resp = if allowed {
         let base = format!("{}/v2/fhir/", s.origin(&h));
-        answer(&s, &c, &op, &query, &base).await
+        answer(&s, &c, &op, &query, &base)
     } else {
         detail(StatusCode::FORBIDDEN, c.content_type, FORBIDDEN)
     };
@@ -221,10 +221,10 @@ async fn handle(s: Arc<Server>, h: HeaderMap, raw: Option<String>, op: Op) -> Re
     resp
 }
 
-async fn answer(s: &Server, c: &Caller, op: &Op, q: &Params, base: &str) -> Response {
+fn answer(s: &Server, c: &Caller, op: &Op, q: &Params, base: &str) -> Response {
     let own = crate::model::ids::bene_id(c.user).to_string();
     let forbidden = || detail(StatusCode::FORBIDDEN, c.content_type, FORBIDDEN);
-    let api = s.api().await;
+    let api = s.api();
     let result = match op {
         Op::Read(Resource::Patient, id) if *id != own => {
             Err(ApiError::NotFound("Not found.".into()))

@@ -30,7 +30,7 @@ mod wellknown;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -79,15 +79,13 @@ pub struct Server {
     pub clock: clock::Clock,
     pub secrets: Mutex<secrets::Secrets>,
     pub extras: extras::Extras,
-    /// Built on a background thread at start (its decks take time in proportion to
-    /// `--users`); FHIR requests wait for it, nothing else does.
-    api: OnceLock<Api>,
-    api_ready: tokio::sync::Notify,
+    /// The FHIR layer. Preparing it costs the same for any `--users` (deal blocks are dealt
+    /// when a request first needs one), so the server answers as soon as it listens.
+    api: Api,
 }
 
 impl Server {
     fn new(cfg: Config) -> Result<Server, String> {
-        cfg.opts.check().map_err(|e| e.to_string())?;
         let mut apps = vec![App::default_app(cfg.opts.seed)];
         for f in &cfg.app_flags {
             apps.push(App::parse_flag(f)?);
@@ -97,14 +95,14 @@ impl Server {
         }
         apps::check_unique(&apps)?;
         let secrets = secrets::Secrets::new(cfg.deterministic, cfg.opts.seed);
+        let ds = Dataset::new(cfg.opts.clone()).map_err(|e| e.to_string())?;
         Ok(Server {
             apps,
             store: Mutex::default(),
             clock: clock::Clock::default(),
             secrets: Mutex::new(secrets),
             extras: extras::Extras::default(),
-            api: OnceLock::new(),
-            api_ready: tokio::sync::Notify::new(),
+            api: Api::from_dataset(ds, cfg.codes.clone()),
             cfg,
         })
     }
@@ -130,15 +128,9 @@ impl Server {
         crate::generate::beneficiary(&self.cfg.opts, i)
     }
 
-    /// The FHIR layer, once built.
-    pub async fn api(&self) -> &Api {
-        loop {
-            let wait = self.api_ready.notified();
-            if let Some(api) = self.api.get() {
-                return api;
-            }
-            wait.await;
-        }
+    /// The FHIR layer.
+    pub fn api(&self) -> &Api {
+        &self.api
     }
 
     /// `{H}`: `--public-url`, else `http://` + the request's `Host`.
@@ -223,13 +215,6 @@ async fn serve(server: Arc<Server>) -> Result<(), String> {
     let listeners = bind(&server.cfg.host, server.cfg.port).await?;
     let port = listeners[0].local_addr().map(|a| a.port()).unwrap_or(0);
     announce(&server, port);
-    let builder = server.clone();
-    std::thread::spawn(move || {
-        let ds = Dataset::new(builder.cfg.opts.clone()).expect("options were checked at start");
-        let api = Api::from_dataset(ds, builder.cfg.codes.clone());
-        let _ = builder.api.set(api);
-        builder.api_ready.notify_waiters();
-    });
     let app = layers::wrap(routes(server.clone()), server.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();
@@ -326,5 +311,53 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::streams_opened_by;
+
+    fn config(users: u64) -> Config {
+        Config {
+            opts: Options {
+                users,
+                seed: 42,
+                ..Options::default()
+            },
+            codes: Arc::new(Codes::builtin()),
+            host: "127.0.0.1".into(),
+            port: 0,
+            public_url: None,
+            app_flags: vec![],
+            apps_file: None,
+            auto_approve: true,
+            deterministic: true,
+            strict: false,
+            rate: None,
+        }
+    }
+
+    /// Start-up (everything before the server listens) computes no beneficiary, claim count,
+    /// claim or deck, so its time and memory are the same for 30,000 users as for the most
+    /// a run can have; the first FHIR request deals the one block it needs.
+    #[test]
+    fn start_up_draws_for_no_user_whatever_the_number_of_users() {
+        for users in [30_000, 60_000_000, ids::MAX_USERS] {
+            let (server, opened) = streams_opened_by(|| Server::new(config(users)));
+            let server = server.expect("a valid configuration");
+            assert_eq!(opened, 0, "start-up with {users} users");
+            let (page, opened) = streams_opened_by(|| {
+                let q = crate::api::SearchParams::from_query("http://h/v2/fhir/", &[]);
+                server
+                    .api()
+                    .search_eob(users - 1, &q.expect("no parameters"))
+            });
+            assert!(
+                page.is_ok() && opened > 0,
+                "the last user's EOB page is computed"
+            );
+        }
     }
 }
