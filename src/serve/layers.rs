@@ -130,9 +130,15 @@ async fn observe(State(s): State<Arc<Server>>, req: Request, next: Next) -> Resp
 async fn read_params(req: Request) -> (Request, Vec<(String, String)>) {
     let mut pairs = Params::parse(req.uri().query().unwrap_or("")).0;
     let kind = params::content_type(req.headers());
-    if !kind.starts_with("application/x-www-form-urlencoded")
-        && !kind.starts_with("multipart/form-data")
-    {
+    let form = kind.starts_with("application/x-www-form-urlencoded")
+        || kind.starts_with("multipart/form-data");
+    // Only a body that says it is small is read here; any other reaches its handler untouched.
+    let small = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n <= CAPTURE_BODY_MAX);
+    if !form || !small {
         return (req, pairs);
     }
     let (parts, body) = req.into_parts();
@@ -150,7 +156,7 @@ async fn read_params(req: Request) -> (Request, Vec<(String, String)>) {
             }
             (Request::from_parts(parts, Body::from(bytes)), pairs)
         }
-        // Too large to capture: the handler gets an empty body and answers as for a bad form.
+        // A body longer than it said: the handler gets none and answers as for a bad form.
         Err(_) => (Request::from_parts(parts, Body::empty()), pairs),
     }
 }
