@@ -125,19 +125,38 @@ async fn observe(State(s): State<Arc<Server>>, req: Request, next: Next) -> Resp
     resp
 }
 
-/// The query's and (for a small urlencoded body) the form's parameters; the body is put back.
+/// The query's and (for a small form body, urlencoded or multipart as the Python SDK posts its
+/// token requests) the form's parameters; the body is put back.
 async fn read_params(req: Request) -> (Request, Vec<(String, String)>) {
     let mut pairs = Params::parse(req.uri().query().unwrap_or("")).0;
-    if !params::content_type(req.headers()).starts_with("application/x-www-form-urlencoded") {
+    let kind = params::content_type(req.headers());
+    let form = kind.starts_with("application/x-www-form-urlencoded")
+        || kind.starts_with("multipart/form-data");
+    // Only a body that says it is small is read here; any other reaches its handler untouched.
+    let small = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n <= CAPTURE_BODY_MAX);
+    if !form || !small {
         return (req, pairs);
     }
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, CAPTURE_BODY_MAX).await {
         Ok(bytes) => {
-            pairs.extend(Params::parse(&String::from_utf8_lossy(&bytes)).0);
+            // The same parser as the handlers', on a copy; a body it cannot read adds nothing
+            // here, and the handler answers for it.
+            let mut copy = Request::new(Body::from(bytes.clone()));
+            if let Some(kind) = parts.headers.get(header::CONTENT_TYPE) {
+                copy.headers_mut()
+                    .insert(header::CONTENT_TYPE, kind.clone());
+            }
+            if let Ok(form) = params::form(copy).await {
+                pairs.extend(form.0);
+            }
             (Request::from_parts(parts, Body::from(bytes)), pairs)
         }
-        // Too large to capture: the handler gets an empty body and answers as for a bad form.
+        // A body longer than it said: the handler gets none and answers as for a bad form.
         Err(_) => (Request::from_parts(parts, Body::empty()), pairs),
     }
 }
