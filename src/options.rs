@@ -58,7 +58,12 @@ impl Options {
     /// The user ranges of `n` parts of this run, in order: part `k` (0-based) holds exactly
     /// the users that `--shard k+1/n` writes, and together they tile [`Self::user_range`].
     pub fn split(&self, n: u64) -> Vec<Range<u64>> {
-        (0..n).map(|k| part(self.user_range(), k, n)).collect()
+        (0..n).map(|k| self.part(k, n)).collect()
+    }
+
+    /// Part `k` (0-based) of [`Self::split`]`(n)`, alone.
+    pub fn part(&self, k: u64, n: u64) -> Range<u64> {
+        part(self.user_range(), k, n)
     }
 
     /// Whether these options make a valid dataset; the error names the option to change.
