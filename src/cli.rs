@@ -344,7 +344,8 @@ pub const LAST_END_DATE: Date = Date(2_932_895); // 9999-12-30
 /// ICD-9 for Medicare claims (every code system bbgen writes, NPIs included, existed then).
 pub const FIRST_END_DATE: Date = Date(18_169); // 2019-09-30
 
-fn parse_end_date(s: &str) -> Result<Date, String> {
+/// `--end-date`: a date from [`FIRST_END_DATE`] to [`LAST_END_DATE`].
+pub fn parse_end_date(s: &str) -> Result<Date, String> {
     let d: Date = s.parse()?;
     if (FIRST_END_DATE..=LAST_END_DATE).contains(&d) {
         Ok(d)
@@ -355,7 +356,8 @@ fn parse_end_date(s: &str) -> Result<Date, String> {
     }
 }
 
-fn parse_scale(s: &str) -> Result<f64, String> {
+/// `--claims-scale`: a number from 0 to 100.
+pub fn parse_scale(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(f) if f.is_finite() && (0.0..=100.0).contains(&f) => Ok(f),
         _ => Err("expected a number from 0 to 100".into()),

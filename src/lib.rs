@@ -16,6 +16,8 @@
 //! ```
 
 pub mod api;
+#[cfg(feature = "arrow")]
+pub mod batches;
 pub mod cli;
 pub mod codes;
 pub mod deal;

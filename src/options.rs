@@ -55,6 +55,17 @@ impl Options {
         self.offset..self.offset + self.users
     }
 
+    /// The user ranges of `n` parts of this run, in order: part `k` (0-based) holds exactly
+    /// the users that `--shard k+1/n` writes, and together they tile [`Self::user_range`].
+    pub fn split(&self, n: u64) -> Vec<Range<u64>> {
+        (0..n).map(|k| self.part(k, n)).collect()
+    }
+
+    /// Part `k` (0-based) of [`Self::split`]`(n)`, alone.
+    pub fn part(&self, k: u64, n: u64) -> Range<u64> {
+        part(self.user_range(), k, n)
+    }
+
     /// Whether these options make a valid dataset; the error names the option to change.
     pub fn check(&self) -> Result<(), OptionsError> {
         if self.users == 0 {
@@ -88,6 +99,14 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// Part `k` (0-based) of `n` contiguous parts of `users`: the parts differ in size by at most
+/// one user and tile `users` exactly. `--shard` and [`Options::split`] both cut runs so.
+pub(crate) fn part(users: Range<u64>, k: u64, n: u64) -> Range<u64> {
+    let len = users.end - users.start;
+    let at = |k: u64| users.start + (u128::from(len) * u128::from(k) / u128::from(n)) as u64;
+    at(k)..at(k + 1)
 }
 
 /// Options that make no valid dataset; the message names the option.

@@ -5,6 +5,8 @@
 //! pipeline owns every file, writing the parts in chunk order, so output never depends on the
 //! thread count.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod compress;
 pub mod csv;
 pub mod fhir;

@@ -1,7 +1,7 @@
 //! Parquet: one file per table (`parquet/<table>.parquet`; a shard writes
 //! `parquet/<table>/part-<k>-of-<n>.parquet`, see [`table_path`]) with typed columns — Int64 ids and
-//! integers, Utf8 codes, Date32 dates, Decimal128(p,s) money — from the same column model and
-//! rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
+//! integers, Utf8 codes, Date32 dates, Decimal128(p,s) money, as [`super::arrow`] builds them —
+//! from the same column model and rows as CSV. Snappy-compressed unless `--parquet-compression` says otherwise, and no
 //! creation time or other run-dependent metadata, so the bytes depend only on the data.
 //!
 //! Workers hand each chunk's rows of a table to the file's [`TableWriter`], which gathers them
@@ -17,9 +17,7 @@ use std::any::Any;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use arrow_array::ArrayRef;
-use arrow_array::builder::{Date32Builder, Decimal128Builder, Int64Builder, StringBuilder};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::Schema;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
@@ -27,10 +25,11 @@ use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 
-use crate::schema::{Column, SqlType, TABLES, Table};
-use crate::value::Value;
+use crate::schema::{TABLES, Table};
 
-use super::tables::{DateStyle, ParquetCompression, for_each_row, write_cell};
+use super::arrow::Batch;
+pub use super::arrow::{Rows, RowsPool, schema};
+use super::tables::ParquetCompression;
 use super::{Chunk, FileEncoder, Part, PartData, RenderContext, Stream, StreamKind, TableStream};
 
 /// Rows per row group of the narrow tables: big enough for readers to scan efficiently.
@@ -58,31 +57,6 @@ pub fn table_path(table: &Table, shard: Option<(u64, u64)>) -> String {
             format!("parquet/{}/part-{k:0width$}-of-{n}.parquet", table.name)
         }
     }
-}
-
-/// The Arrow type of a column.
-fn arrow_type(c: &Column) -> DataType {
-    match c.ty {
-        SqlType::BigInt | SqlType::SmallInt | SqlType::Integer => DataType::Int64,
-        SqlType::Numeric { scale: 0, .. } => DataType::Int64,
-        SqlType::Numeric { precision, scale } => DataType::Decimal128(
-            if precision == 0 { 38 } else { precision as u8 },
-            scale as i8,
-        ),
-        SqlType::Date => DataType::Date32,
-        SqlType::Varchar(_) | SqlType::Char(_) => DataType::Utf8,
-    }
-}
-
-/// The Arrow schema of a table (database column names).
-pub fn schema(table: &Table) -> Arc<Schema> {
-    Arc::new(Schema::new(
-        table
-            .columns
-            .iter()
-            .map(|c| Field::new(c.db, arrow_type(c), true))
-            .collect::<Vec<_>>(),
-    ))
 }
 
 /// Bytes of column data (values, offsets and text) a table's writer gathers before it encodes
@@ -150,7 +124,7 @@ pub struct TableWriter<W: std::io::Write + Send> {
 impl<W: std::io::Write + Send> TableWriter<W> {
     /// Appends rows; encodes each batch as it fills.
     pub fn append(&mut self, rows: &Rows) -> Result<(), ParquetError> {
-        for row in rows.vals.chunks_exact(rows.width.max(1)) {
+        for row in rows.iter() {
             self.batch.push(row).map_err(ParquetError::General)?;
             if self.batch.rows == self.group_rows - self.rows || self.batch.bytes >= BATCH_BYTES {
                 self.encode_batch()?;
@@ -217,71 +191,6 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     }
 }
 
-/// The value rows of one chunk's part of a table, row after row: what a worker hands the
-/// table's [`TableWriter`], which gathers them into batches of many chunks.
-pub struct Rows {
-    /// Columns per row.
-    width: usize,
-    /// Every row's values, in column order.
-    vals: Vec<Value>,
-}
-
-impl Rows {
-    /// One chunk's rows of `table`, in a buffer from `pool`.
-    pub fn of(chunk: &Chunk, table: &'static Table, pool: &RowsPool) -> Rows {
-        let mut vals = pool.take();
-        vals.reserve(for_each_row(chunk, table, |_| {}) as usize * table.width());
-        for_each_row(chunk, table, |row| vals.extend_from_slice(row.vals));
-        Rows {
-            width: table.width(),
-            vals,
-        }
-    }
-
-    /// The number of rows.
-    pub fn len(&self) -> usize {
-        self.vals.len() / self.width.max(1)
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.vals.is_empty()
-    }
-}
-
-/// Recycled value buffers of [`Rows`]: the writers hand them back once appended, so the
-/// workers' steady state allocates nothing (fresh buffers of many megabytes each cost page
-/// faults and zeroing in the kernel, more than the copying they hold).
-#[derive(Default)]
-pub struct RowsPool(std::sync::Mutex<(Vec<Vec<Value>>, usize)>);
-
-impl RowsPool {
-    /// Most values of capacity kept; beyond that, returned buffers are freed.
-    const KEEP_VALUES: usize = (32 << 20) / std::mem::size_of::<Value>();
-
-    /// An empty buffer, recycled when one is available.
-    fn take(&self) -> Vec<Value> {
-        let mut pool = self.0.lock().expect("pool lock");
-        match pool.0.pop() {
-            Some(b) => {
-                pool.1 -= b.capacity();
-                b
-            }
-            None => Vec::new(),
-        }
-    }
-
-    /// Returns a buffer for reuse.
-    fn give(&self, mut b: Vec<Value>) {
-        b.clear();
-        let mut pool = self.0.lock().expect("pool lock");
-        if pool.1 + b.capacity() <= Self::KEEP_VALUES {
-            pool.1 += b.capacity();
-            pool.0.push(b);
-        }
-    }
-}
-
 /// The Parquet tables.
 pub struct ParquetTables {
     /// Page compression.
@@ -340,7 +249,7 @@ impl FileEncoder for Pooled {
             .downcast::<Rows>()
             .map_err(|_| io::Error::other("a Parquet part holds no rows"))?;
         self.0.append(&rows).map_err(io::Error::other)?;
-        self.1.give(rows.vals);
+        rows.recycle(&self.1);
         // The bytes the file writer has flushed so far; it counts offsets itself, so taking
         // them out of its buffer leaves the file intact.
         out.write_all(&std::mem::take(self.0.file.inner_mut()))
@@ -351,186 +260,13 @@ impl FileEncoder for Pooled {
     }
 }
 
-/// One column's builder.
-enum Builder {
-    Int(Int64Builder),
-    Dec(Decimal128Builder),
-    Date(Date32Builder),
-    Text(StringBuilder),
-}
-
-impl Builder {
-    /// A builder for a column of type `ty`, with room for `rows` rows and `text` bytes.
-    fn new(ty: &DataType, rows: usize, text: usize) -> Builder {
-        match *ty {
-            DataType::Int64 => Builder::Int(Int64Builder::with_capacity(rows)),
-            DataType::Decimal128(p, s) => Builder::Dec(
-                Decimal128Builder::with_capacity(rows)
-                    .with_precision_and_scale(p, s)
-                    .expect("the column model's decimals are valid"),
-            ),
-            DataType::Date32 => Builder::Date(Date32Builder::with_capacity(rows)),
-            _ => Builder::Text(StringBuilder::with_capacity(rows, text)),
-        }
-    }
-
-    /// Bytes of values and offsets a row adds (text adds its own length as well).
-    fn row_bytes(&self) -> usize {
-        match self {
-            Builder::Int(_) => 8,
-            Builder::Dec(_) => 16,
-            Builder::Date(_) | Builder::Text(_) => 4,
-        }
-    }
-
-    /// The column's array; the builder starts again, sized like this batch.
-    fn finish(&mut self) -> ArrayRef {
-        match self {
-            Builder::Int(b) => Arc::new(b.finish()),
-            Builder::Dec(b) => Arc::new(b.finish()),
-            Builder::Date(b) => Arc::new(b.finish()),
-            Builder::Text(b) => Arc::new(b.finish()),
-        }
-    }
-}
-
-/// The rows gathered for a table's next batch, column by column.
-struct Batch {
-    table: &'static Table,
-    types: Vec<DataType>,
-    builders: Vec<Builder>,
-    /// Rows gathered.
-    rows: usize,
-    /// Bytes of column data gathered (values, offsets, text).
-    bytes: usize,
-    /// Bytes of values and offsets per row.
-    row_bytes: usize,
-    /// A cell written as text, for text columns holding numbers or dates.
-    cell: Vec<u8>,
-    /// Rows and text bytes of each column in the last batch.
-    capacity: Vec<(usize, usize)>,
-}
-
-impl Batch {
-    fn new(table: &'static Table) -> Batch {
-        let types: Vec<DataType> = table.columns.iter().map(arrow_type).collect();
-        let builders: Vec<Builder> = types.iter().map(|t| Builder::new(t, 0, 0)).collect();
-        Batch {
-            table,
-            row_bytes: builders.iter().map(Builder::row_bytes).sum(),
-            types,
-            builders,
-            rows: 0,
-            bytes: 0,
-            cell: Vec::new(),
-            capacity: Vec::new(),
-        }
-    }
-
-    /// Appends a row; a value its column's type cannot hold is an error naming both.
-    fn push(&mut self, row: &[Value]) -> Result<(), String> {
-        let mut text = 0;
-        for ((b, v), c) in self.builders.iter_mut().zip(row).zip(self.table.columns) {
-            // Each arm appends one cell and says how many bytes of text it added.
-            let added = match (b, v) {
-                (Builder::Int(b), Value::Null) => {
-                    b.append_null();
-                    Ok(0)
-                }
-                (Builder::Dec(b), Value::Null) => {
-                    b.append_null();
-                    Ok(0)
-                }
-                (Builder::Date(b), Value::Null) => {
-                    b.append_null();
-                    Ok(0)
-                }
-                (Builder::Text(b), Value::Null) => {
-                    b.append_null();
-                    Ok(0)
-                }
-                (Builder::Int(b), Value::Int(i)) => {
-                    b.append_value(*i);
-                    Ok(0)
-                }
-                (Builder::Dec(b), Value::Int(i)) => {
-                    b.append_value(i128::from(*i));
-                    Ok(0)
-                }
-                (Builder::Date(b), Value::Date(d)) => {
-                    b.append_value(d.0);
-                    Ok(0)
-                }
-                (Builder::Text(b), Value::Str(s)) => {
-                    b.append_value(s);
-                    Ok(s.len())
-                }
-                (Builder::Text(b), Value::Text(t)) => {
-                    b.append_value(t.as_str());
-                    Ok(t.as_str().len())
-                }
-                (Builder::Text(b), v) => {
-                    self.cell.clear();
-                    write_cell(&mut self.cell, c, v, DateStyle::Iso);
-                    b.append_value(std::str::from_utf8(&self.cell).expect("cells are UTF-8"));
-                    Ok(self.cell.len())
-                }
-                (_, v) => Err(v),
-            };
-            match added {
-                Ok(n) => text += n,
-                Err(v) => {
-                    return Err(format!(
-                        "{}.{} holds {v:?}, which its type {} cannot",
-                        self.table.name,
-                        c.db,
-                        c.ty.sql()
-                    ));
-                }
-            }
-        }
-        self.rows += 1;
-        self.bytes += self.row_bytes + text;
-        Ok(())
-    }
-
-    /// The gathered rows as arrays, one per column; the batch is empty until [`Self::renew`].
-    fn finish(&mut self) -> Vec<ArrayRef> {
-        self.bytes = 0;
-        self.capacity.clear();
-        let rows = std::mem::take(&mut self.rows);
-        self.builders
-            .iter_mut()
-            .map(|b| {
-                self.capacity.push(match b {
-                    Builder::Text(t) => (rows, t.values_slice().len()),
-                    _ => (rows, 0),
-                });
-                b.finish()
-            })
-            .collect()
-    }
-
-    /// Sizes the builders for as many rows and text bytes as the last batch had, once its
-    /// arrays are gone (so the two never take memory at once): growing them row by row
-    /// would copy every batch several times.
-    fn renew(&mut self) {
-        for ((b, ty), &(rows, text)) in self
-            .builders
-            .iter_mut()
-            .zip(&self.types)
-            .zip(&self.capacity)
-        {
-            *b = Builder::new(ty, rows, text);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::arrow::arrow_type;
     use crate::schema::SNF_CLAIM_LINES;
-    use crate::value::Date;
+    use crate::value::{Date, Value};
+    use arrow_schema::DataType;
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
     /// `n` rows of `table` (from row `from` on), every cell of its column's type and varying.

@@ -53,10 +53,7 @@ pub struct Shard {
 impl Shard {
     /// The users of this shard within `users` (the N shards' ranges tile it exactly).
     pub fn range(self, users: Range<u64>) -> Range<u64> {
-        let n = users.end - users.start;
-        let at =
-            |k: u64| users.start + (u128::from(n) * u128::from(k) / u128::from(self.count)) as u64;
-        at(self.index)..at(self.index + 1)
+        crate::options::part(users, self.index, self.count)
     }
 }
 
