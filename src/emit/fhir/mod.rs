@@ -31,12 +31,17 @@
 //! from integer cents; nothing goes through a JSON tree. `meta.lastUpdated` is the end of the
 //! data window (a run option), never the clock.
 
+pub mod bene;
 pub mod bundle;
 pub mod ccw;
+pub mod dx;
 pub mod elements;
 mod emitters;
 pub mod json;
 pub mod r4;
+mod render;
+pub mod search;
+pub mod stu3;
 pub mod vars;
 
 use crate::model::RowRef;
@@ -44,11 +49,9 @@ use crate::options::Options;
 
 pub use ccw::ccw_display;
 pub use emitters::{FhirBundles, FhirNdjson};
-pub use r4::search::service_end;
-pub use r4::{
-    EobContext, PageRequest, Renderer, eob_order, eob_order_of_ids, parts, write_coverage,
-    write_eob, write_patient,
-};
+pub use r4::{EobContext, parts, write_coverage, write_eob, write_patient};
+pub use render::{FhirVersion, Renderer, eob_order, eob_order_of_ids};
+pub use search::{PageRequest, service_end};
 
 /// A row of a claim, line or beneficiary table.
 pub type Row<'a> = RowRef<'a>;
