@@ -1,6 +1,6 @@
 //! FHIR output as the Blue Button API serves it: Patient, Coverage and ExplanationOfBenefit
 //! (all eight claim types) with the `https://bluebutton.cms.gov/resources/variables/…`
-//! extensions; today FHIR R4 (the v2 API) with the CARIN C4BB profiles.
+//! extensions: FHIR R4 (the v2 API) with the CARIN C4BB profiles, and FHIR STU3 (the v1 API).
 //!
 //! Two layers, so that another FHIR version (STU3 for the v1 API) is one more module beside
 //! [`r4`] on the same foundation:
@@ -10,9 +10,12 @@
 //!   [`ccw`] (CCW code displays), [`bundle`] (searchset pages with their paging links and
 //!   collection Bundles, with the base URL, `_count` and `startIndex` as parameters) and
 //!   `emitters` (the output formats).
-//! - **Per version**: [`r4`] holds the R4 [`Renderer`], the Patient and Coverage writers,
-//!   each claim type's C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along
-//!   the resource's own sections (`r4::eob`).
+//!   The [`Renderer`] (`render`) writes one beneficiary's resources in a [`FhirVersion`];
+//!   [`search`] pages them and builds the per-patient documents for either version; [`bene`]
+//!   and [`dx`] hold the beneficiary and diagnosis columns both versions write.
+//! - **Per version**: [`r4`] holds the R4 Patient and Coverage writers, each claim type's
+//!   C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along the resource's own
+//!   sections (`r4::eob`); [`stu3`] the STU3 writers in BFD v1's shape.
 //!
 //! Two layouts:
 //! - **NDJSON** (Bulk Data): `fhir/Patient.ndjson`, `fhir/Coverage.ndjson`,

@@ -8,7 +8,7 @@ use crate::emit::fhir::elements::{
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::r4::c4bb::Shape;
-use crate::emit::fhir::vars::{BalanceKind, Ext, ExtKind, VARS};
+use crate::emit::fhir::vars::{Balance, BalanceKind, Ext, ExtKind, VARS};
 use crate::schema::Col;
 
 use super::clinical::{CareTeam, LineDx};
@@ -300,6 +300,7 @@ fn adjudications(j: &mut J<'_>, adj: &[Adj], l: &Row<'_>) {
         (Col::REV_CNTR_3RD_ANSI_CD, "Revenue Center 3rd ANSI Code"),
         (Col::REV_CNTR_4TH_ANSI_CD, "Revenue Center 4th ANSI Code"),
         (Col::LINE_PRCSG_IND_CD, "Line Processing Indicator Code"),
+        (Col::DRUG_CVRG_STUS_CD, "Drug Coverage Status Code"),
     ] {
         let v = l.get(col);
         if !present(&v) {
@@ -395,11 +396,7 @@ fn pde_item(j: &mut J<'_>, e: &Eob<'_>, care: &CareTeam, codes: &Codes) {
         scale_of(h, Col::QTY_DSPNSD_NUM),
     );
     j.end(q);
-    let ad = j.arr("adjudication");
-    for a in e.sp.item_adj {
-        amount(j, a, h, None);
-    }
-    j.end_arr(ad);
+    adjudications(j, e.sp.item_adj, h);
     let da = j.arr("detail");
     let d = j.begin();
     j.int("sequence", 1);
@@ -416,6 +413,14 @@ fn pde_item(j: &mut J<'_>, e: &Eob<'_>, care: &CareTeam, codes: &Codes) {
     j.end_arr(da);
     j.end(m);
 }
+
+/// An HHA claim's visit count, which v1 writes as a benefit balance.
+const HHA_VISITS: Balance = Balance {
+    col: Col::CLM_HHA_TOT_VISIT_CNT,
+    var: "clm_hha_tot_visit_cnt",
+    label: "Claim HHA Total Visit Count",
+    kind: BalanceKind::UnsignedInt,
+};
 
 /// `totalCost`, `payment` and `benefitBalance` (the day counts; v1 writes the amounts as
 /// extensions).
@@ -436,9 +441,11 @@ pub(super) fn totals(j: &mut J<'_>, e: &Eob<'_>) {
         );
     }
     j.end(pay);
+    let hha = (e.sp.kind == crate::model::ClaimType::Hha).then_some(&HHA_VISITS);
     let counts: Vec<_> =
         e.sp.balance
             .iter()
+            .chain(hha)
             .filter(|b| matches!(b.kind, BalanceKind::UnsignedInt))
             .filter_map(|b| h.get(b.col).as_int().map(|n| (b, n)))
             .collect();

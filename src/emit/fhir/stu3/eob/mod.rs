@@ -129,6 +129,19 @@ fn npi_identifier(j: &mut J<'_>, v: &Value) {
     j.end(i);
 }
 
+/// A pharmacy's NPI identifier, typed as v1 types it.
+fn typed_npi_identifier(j: &mut J<'_>, v: &Value) {
+    let i = j.obj("identifier");
+    let t = j.obj("type");
+    let a = j.arr("coding");
+    crate::emit::fhir::elements::coding_str(j, NPI, "NPI", "National Provider Identifier");
+    j.end_arr(a);
+    j.end(t);
+    j.lit("system", NPI);
+    put(j, "value", v);
+    j.end(i);
+}
+
 /// An extension in STU3's form: amounts are a STU3 `Money`, the rest as every version
 /// writes them.
 fn stu3_extension(j: &mut J<'_>, x: &Ext, row: &Row<'_>) {
@@ -158,12 +171,35 @@ fn scale_of(row: &Row<'_>, col: Col) -> u16 {
     crate::emit::fhir::elements::scale_of(row.table, col)
 }
 
+/// Institutional claims' identifiers that v1 writes as `valueIdentifier` extensions: the
+/// intermediary number (a coding in v2) and the original claim control number.
+const V1_IDENTIFIERS: [Ext; 2] = [
+    Ext {
+        col: Col::FI_NUM,
+        var: "fi_num",
+        kind: ExtKind::Identifier,
+    },
+    Ext {
+        col: Col::FI_ORIG_CLM_CNTL_NUM,
+        var: "fi_orig_clm_cntl_num",
+        kind: ExtKind::Identifier,
+    },
+];
+
 /// The claim's extensions, then its amounts that v2 writes as money benefit balances (v1
 /// writes them as `valueMoney` extensions).
 fn header_extensions(j: &mut J<'_>, e: &Eob<'_>) {
     let a = j.arr("extension");
+    let institutional = e.shape == Shape::Institutional;
     for x in e.sp.ext {
-        stu3_extension(j, x, &e.h);
+        if !(institutional && V1_IDENTIFIERS.iter().any(|v| v.col == x.col)) {
+            stu3_extension(j, x, &e.h);
+        }
+    }
+    if institutional {
+        for x in &V1_IDENTIFIERS {
+            stu3_extension(j, x, &e.h);
+        }
     }
     for b in e.sp.balance {
         if let BalanceKind::Money = b.kind
@@ -272,15 +308,20 @@ fn parties(j: &mut J<'_>, e: &Eob<'_>) {
         j.end(i);
         j.end(p);
     }
+    let id = if e.shape == Shape::Pharmacy {
+        typed_npi_identifier
+    } else {
+        npi_identifier
+    };
     if present(&npi) {
         let o = j.obj("organization");
-        npi_identifier(j, &npi);
+        id(j, &npi);
         j.end(o);
     }
     let f = j.obj("facility");
     stu3_extensions(j, e.sp.rules.facility_ext, h);
     if present(&npi) {
-        npi_identifier(j, &npi);
+        id(j, &npi);
     }
     j.end(f);
 }
