@@ -86,7 +86,10 @@ fn render_bench(b: divan::Bencher, e: &dyn Emitter) {
 /// FHIR NDJSON rendering of a 64-beneficiary chunk (Patient, Coverage, ExplanationOfBenefit).
 #[divan::bench]
 fn fhir_chunk(b: divan::Bencher) {
-    render_bench(b, &bbgen::emit::fhir::FhirNdjson);
+    render_bench(
+        b,
+        &bbgen::emit::fhir::FhirNdjson(bbgen::emit::fhir::FhirVersion::R4),
+    );
 }
 
 /// CSV rendering of a 64-beneficiary chunk (all 16 tables).

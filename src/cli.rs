@@ -328,9 +328,11 @@ pub struct PatientArgs {
     pub who: String,
     /// Print FHIR instead: the patient's document of `fhir/bundles/<patient-id>.json` (the
     /// Patient, the Coverage searchset and every ExplanationOfBenefit searchset page, as the
-    /// API returns them), byte for byte as the full run writes it.
-    #[arg(long)]
-    pub fhir: bool,
+    /// API returns them), byte for byte as the full run writes it. `--fhir stu3` prints the
+    /// STU3 (v1 API) document of `fhir-stu3/bundles/<patient-id>.json` instead.
+    #[arg(long, value_name = "VERSION", num_args = 0..=1, default_missing_value = "r4",
+          value_parser = ["r4", "stu3"])]
+    pub fhir: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArgs,

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use bbgen::Dataset;
 use bbgen::api::{self, Api};
 use bbgen::cli::{Cli, Command, GenerateArgs, PatientArgs};
+use bbgen::emit::fhir::FhirVersion;
 use bbgen::pipeline::{self, interrupt, units};
 use bbgen::verify;
 
@@ -75,10 +76,10 @@ fn patient(args: &PatientArgs) -> Result<(), String> {
     let i = api::resolve(&args.who, &opts).map_err(|e| e.to_string())?;
     let (codes, _) = args.data.codes()?;
     let api = Api::from_dataset(Dataset::new(opts).map_err(|e| e.to_string())?, codes);
-    let bytes = if args.fhir {
-        api.document(i)
-    } else {
-        api.rows(i)
+    let bytes = match args.fhir.as_deref() {
+        Some("stu3") => api.document_of(FhirVersion::Stu3, i),
+        Some(_) => api.document(i),
+        None => api.rows(i),
     };
     match std::io::stdout().write_all(&bytes) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use crate::Dataset;
 use crate::codes::Codes;
-use crate::emit::fhir::Renderer;
+use crate::emit::fhir::{FhirVersion, Renderer};
 use crate::emit::rows_json;
 use crate::model::Beneficiary;
 use crate::options::{Options, OptionsError};
@@ -97,11 +97,20 @@ impl Api {
         self.ds.beneficiary(i)
     }
 
-    /// User `i`'s FHIR document, byte for byte `fhir/bundles/<patient id>.json` of the run.
+    /// User `i`'s FHIR R4 document, byte for byte `fhir/bundles/<patient id>.json` of the run.
     pub fn document(&self, i: u64) -> Vec<u8> {
+        self.document_of(FhirVersion::R4, i)
+    }
+
+    /// User `i`'s FHIR document in `version`, byte for byte the run's
+    /// `fhir/bundles/<patient id>.json` (R4) or `fhir-stu3/bundles/<patient id>.json` (STU3).
+    pub fn document_of(&self, version: FhirVersion, i: u64) -> Vec<u8> {
         let mut out = Vec::new();
-        self.renderer()
-            .bundle(&mut out, &self.beneficiary(i), &self.ds.claims(i));
+        Renderer::of(version, self.ds.options(), &self.codes).bundle(
+            &mut out,
+            &self.beneficiary(i),
+            &self.ds.claims(i),
+        );
         out
     }
 

@@ -3,6 +3,7 @@
 //! `formats!` table below.
 
 use crate::emit::compress::Compression;
+use crate::emit::fhir::FhirVersion;
 use crate::emit::tables::ParquetCompression;
 use crate::emit::{Emitter, csv, fhir, rif, sql};
 
@@ -61,9 +62,10 @@ formats! {
     /// CSV tables with BFD column names.
     Csv = "csv", default = true => |_c| Box::new(csv::CsvTables::all());
     /// FHIR R4 NDJSON (Patient, Coverage, ExplanationOfBenefit).
-    Fhir = "fhir", default = true => |_c| Box::new(fhir::FhirNdjson);
-    /// FHIR per-patient bundles (`fhir/bundles/<patient-id>.json`).
-    Bundles = "bundles", default = false => |_c| Box::new(fhir::FhirBundles);
+    Fhir = "fhir", default = true => |_c| Box::new(fhir::FhirNdjson(FhirVersion::R4));
+    /// FHIR per-patient bundles (`fhir/bundles/<patient-id>.json`; STU3 ones too in
+    /// `fhir-stu3/bundles/` when `fhir-stu3` is written).
+    Bundles = "bundles", default = false => |_c| Box::new(fhir::FhirBundles(FhirVersion::R4));
     /// Parquet tables (the same columns, typed).
     #[cfg(feature = "parquet")]
     Parquet = "parquet", default = true
@@ -72,6 +74,8 @@ formats! {
     Rif = "rif", default = false => |_c| Box::new(rif::RifTables::all());
     /// PostgreSQL schema and load scripts (for the CSV tables, which it implies).
     Sql = "sql", default = false => |c| Box::new(sql::SqlScripts { csv_compression: c.compress });
+    /// FHIR STU3 NDJSON as the v1 API serves it (`fhir-stu3/`).
+    FhirStu3 = "fhir-stu3", default = false => |_c| Box::new(fhir::FhirNdjson(FhirVersion::Stu3));
 }
 
 impl Format {
@@ -96,9 +100,14 @@ impl Format {
     }
 }
 
-/// The emitters of the formats of a run, in the order their streams are opened.
+/// The emitters of the formats of a run, in the order their streams are opened; `bundles`
+/// with `fhir-stu3` also writes the STU3 documents.
 pub fn emitters(formats: &[Format], config: &EmitConfig) -> Vec<Box<dyn Emitter>> {
-    formats.iter().map(|f| f.emitter(config)).collect()
+    let mut all: Vec<Box<dyn Emitter>> = formats.iter().map(|f| f.emitter(config)).collect();
+    if formats.contains(&Format::Bundles) && formats.contains(&Format::FhirStu3) {
+        all.push(Box::new(fhir::FhirBundles(FhirVersion::Stu3)));
+    }
+    all
 }
 
 #[cfg(test)]

@@ -91,8 +91,8 @@ impl Sizes {
 fn text_ratio(format: Format, how: Compression) -> f64 {
     match (format, how) {
         (_, Compression::None) => 1.0,
-        (Format::Fhir, Compression::Zstd) => 50.8,
-        (Format::Fhir, Compression::Gzip) => 12.1,
+        (Format::Fhir | Format::FhirStu3, Compression::Zstd) => 50.8,
+        (Format::Fhir | Format::FhirStu3, Compression::Gzip) => 12.1,
         (Format::Rif, Compression::Zstd) => 7.10,
         (Format::Rif, Compression::Gzip) => 4.26,
         (_, Compression::Zstd) => 4.24,
@@ -132,7 +132,8 @@ pub fn estimate(
         .iter()
         .map(|&f| {
             let bytes = match f {
-                Format::Fhir => FHIR.of(users, claims) / text_ratio(f, compress),
+                // STU3 resources are about the size of R4's (fewer codings, more extensions).
+                Format::Fhir | Format::FhirStu3 => FHIR.of(users, claims) / text_ratio(f, compress),
                 Format::Bundles => {
                     FHIR.of(users, claims) * BUNDLES_OVER_FHIR
                         + BUNDLE_MANIFEST_ENTRY * users as f64

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod full;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 """Parse every FHIR resource of the given NDJSON / JSON files with the FHIR R4 (4.0.1) models
-of fhir.resources and exit non-zero at the first invalid one, naming it.
+of fhir.resources, or with its STU3 (3.0.2) models given --stu3, and exit non-zero at the
+first invalid one, naming it.
 
-Usage: check.py FILE_OR_DIR...   (*.ndjson: one resource per line; *.json: one resource)
+Usage: check.py [--stu3] FILE_OR_DIR...   (*.ndjson: one resource per line; *.json: one resource)
 The models reject unknown elements, missing required elements, wrong types and malformed
 primitives (dates, ids, codes, URIs); a Bundle's entries are checked as their own types.
 Resources are checked on all cores, in batches; the first invalid one in file order is
@@ -14,7 +15,16 @@ import os
 import sys
 
 import fhir.resources
-from fhir.resources import construct_fhir_element
+
+STU3 = "--stu3" in sys.argv[1:]
+if STU3:
+    import fhir.resources.STU3 as models
+    from fhir.resources.STU3 import construct_fhir_element
+    VERSION = "3.0.2"
+else:
+    models = fhir.resources
+    from fhir.resources import construct_fhir_element
+    VERSION = "4.0.1"
 
 BATCH = 64
 
@@ -69,10 +79,11 @@ def batches(args):
 
 
 def main(args):
+    args = [a for a in args if a != "--stu3"]
     if not args:
         print(__doc__, file=sys.stderr)
         return 2
-    assert fhir.resources.__fhir_version__ == "4.0.1", fhir.resources.__fhir_version__
+    assert models.__fhir_version__ == VERSION, models.__fhir_version__
     count = 0
     with multiprocessing.Pool(os.cpu_count() or 1) as pool:
         for n, bad in pool.imap(check_batch, batches(args)):
@@ -82,7 +93,7 @@ def main(args):
                 pool.terminate()
                 return 1
             count += n
-    print(f"{count} resources valid (FHIR {fhir.resources.__fhir_version__})")
+    print(f"{count} resources valid (FHIR {models.__fhir_version__})")
     return 0
 
 

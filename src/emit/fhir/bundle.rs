@@ -21,6 +21,9 @@ use std::ops::Range;
 /// The hosted sandbox's v2 FHIR base, which the bundle files' links use.
 pub const SANDBOX_BASE: &str = "https://sandbox.bluebutton.cms.gov/v2/fhir/";
 
+/// The hosted sandbox's v1 (STU3) FHIR base.
+pub const SANDBOX_BASE_V1: &str = "https://sandbox.bluebutton.cms.gov/v1/fhir/";
+
 /// `_count` when a request gives none (the API's default page size).
 pub const DEFAULT_COUNT: usize = 10;
 

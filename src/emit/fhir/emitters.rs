@@ -1,11 +1,20 @@
-//! The FHIR output formats: Bulk Data NDJSON and per-patient bundle documents.
+//! The FHIR output formats: Bulk Data NDJSON and per-patient bundle documents, in R4
+//! (`fhir/`) or STU3 (`fhir-stu3/`).
 
-use super::{Renderer, parts};
+use super::{FhirVersion, Renderer, parts};
 use crate::emit::{Chunk, Emitter, Out, OutFile, Part, RenderContext, Stream, TableStream};
 
 /// Bulk Data NDJSON: `fhir/Patient.ndjson`, `fhir/Coverage.ndjson`,
-/// `fhir/ExplanationOfBenefit.ndjson`.
-pub struct FhirNdjson;
+/// `fhir/ExplanationOfBenefit.ndjson` (under `fhir-stu3/` for STU3).
+pub struct FhirNdjson(pub FhirVersion);
+
+/// The folder of a version's files.
+fn folder(v: FhirVersion) -> &'static str {
+    match v {
+        FhirVersion::R4 => "fhir",
+        FhirVersion::Stu3 => "fhir-stu3",
+    }
+}
 
 /// The resource types of [`FhirNdjson`], one file each.
 #[derive(Clone, Copy)]
@@ -35,11 +44,11 @@ impl TableStream for FhirNdjson {
             Resource::Coverage => "Coverage",
             Resource::ExplanationOfBenefit => "ExplanationOfBenefit",
         };
-        Stream::text(format!("fhir/{name}.ndjson"), Vec::new())
+        Stream::text(format!("{}/{name}.ndjson", folder(self.0)), Vec::new())
     }
 
     fn part(&self, ctx: &RenderContext<'_>, chunk: &Chunk, res: &Resource) -> Part {
-        let r = Renderer::new(ctx.options, ctx.codes);
+        let r = Renderer::of(self.0, ctx.options, ctx.codes);
         Part::text(ctx, |out| {
             let mut n = 0u64;
             for (b, claims) in &chunk.entries {
@@ -70,17 +79,18 @@ impl TableStream for FhirNdjson {
     }
 }
 
-/// Per-patient documents: `fhir/bundles/<patient-id>.json` (see the module docs).
-pub struct FhirBundles;
+/// Per-patient documents: `fhir/bundles/<patient-id>.json` (see the module docs), under
+/// `fhir-stu3/` for STU3.
+pub struct FhirBundles(pub FhirVersion);
 
 impl Emitter for FhirBundles {
     fn render(&self, ctx: &RenderContext<'_>, chunk: &Chunk, out: &mut Out) {
-        let r = Renderer::new(ctx.options, ctx.codes);
+        let r = Renderer::of(self.0, ctx.options, ctx.codes);
         for (b, claims) in &chunk.entries {
             let mut bytes = Vec::new();
             r.bundle(&mut bytes, b, claims);
             out.files.push(OutFile {
-                path: format!("fhir/bundles/{}.json", b.bene_id),
+                path: format!("{}/bundles/{}.json", folder(self.0), b.bene_id),
                 bytes,
                 rows: 1 + parts(b).count() as u64 + claims.len() as u64,
             });

@@ -1,6 +1,6 @@
 //! FHIR output as the Blue Button API serves it: Patient, Coverage and ExplanationOfBenefit
 //! (all eight claim types) with the `https://bluebutton.cms.gov/resources/variables/…`
-//! extensions; today FHIR R4 (the v2 API) with the CARIN C4BB profiles.
+//! extensions: FHIR R4 (the v2 API) with the CARIN C4BB profiles, and FHIR STU3 (the v1 API).
 //!
 //! Two layers, so that another FHIR version (STU3 for the v1 API) is one more module beside
 //! [`r4`] on the same foundation:
@@ -10,9 +10,12 @@
 //!   [`ccw`] (CCW code displays), [`bundle`] (searchset pages with their paging links and
 //!   collection Bundles, with the base URL, `_count` and `startIndex` as parameters) and
 //!   `emitters` (the output formats).
-//! - **Per version**: [`r4`] holds the R4 [`Renderer`], the Patient and Coverage writers,
-//!   each claim type's C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along
-//!   the resource's own sections (`r4::eob`).
+//!   The [`Renderer`] (`render`) writes one beneficiary's resources in a [`FhirVersion`];
+//!   [`search`] pages them and builds the per-patient documents for either version; [`bene`]
+//!   and [`dx`] hold the beneficiary and diagnosis columns both versions write.
+//! - **Per version**: [`r4`] holds the R4 Patient and Coverage writers, each claim type's
+//!   C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along the resource's own
+//!   sections (`r4::eob`); [`stu3`] the STU3 writers in BFD v1's shape.
 //!
 //! Two layouts:
 //! - **NDJSON** (Bulk Data): `fhir/Patient.ndjson`, `fhir/Coverage.ndjson`,
@@ -31,12 +34,17 @@
 //! from integer cents; nothing goes through a JSON tree. `meta.lastUpdated` is the end of the
 //! data window (a run option), never the clock.
 
+pub mod bene;
 pub mod bundle;
 pub mod ccw;
+pub mod dx;
 pub mod elements;
 mod emitters;
 pub mod json;
 pub mod r4;
+mod render;
+pub mod search;
+pub mod stu3;
 pub mod vars;
 
 use crate::model::RowRef;
@@ -44,11 +52,9 @@ use crate::options::Options;
 
 pub use ccw::ccw_display;
 pub use emitters::{FhirBundles, FhirNdjson};
-pub use r4::search::service_end;
-pub use r4::{
-    EobContext, PageRequest, Renderer, eob_order, eob_order_of_ids, parts, write_coverage,
-    write_eob, write_patient,
-};
+pub use r4::{EobContext, parts, write_coverage, write_eob, write_patient};
+pub use render::{FhirVersion, Renderer, eob_order, eob_order_of_ids};
+pub use search::{PageRequest, service_end};
 
 /// A row of a claim, line or beneficiary table.
 pub type Row<'a> = RowRef<'a>;

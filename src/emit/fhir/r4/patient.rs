@@ -6,8 +6,8 @@ use crate::emit::fhir::vars::VARS;
 use crate::model::Beneficiary;
 use crate::schema::Col;
 
-use super::coverage::{ext_col, ext_monthly, ext_year, monthly};
 use super::meta;
+use crate::emit::fhir::bene::{ext_col, ext_monthly, ext_year, gender, monthly};
 
 /// Writes the Patient resource (one line, no newline).
 pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
@@ -23,17 +23,7 @@ pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
         last_updated,
         "http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Patient",
     );
-    let sex = r.get(Col::BENE_SEX_IDENT_CD);
-    let sex = sex
-        .as_str()
-        .map(str::trim)
-        .map(str::to_owned)
-        .or_else(|| sex.as_int().map(|i| i.to_string()));
-    let (gender, snomed) = match sex.as_deref() {
-        Some("1") => ("male", Some("248153007")),
-        Some("2") => ("female", Some("248152002")),
-        _ => ("unknown", None),
-    };
+    let (gender, snomed) = gender(b);
     extensions(&mut j, b, snomed);
     identifiers(&mut j, b, id);
     name(&mut j, b);

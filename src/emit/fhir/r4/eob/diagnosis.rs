@@ -3,15 +3,13 @@
 //! on the claim, each code once; and the numbered ICD procedures. ICD-9 or ICD-10 follows the
 //! version column beside each code.
 
-use std::sync::OnceLock;
-
 use crate::codes;
+use crate::emit::fhir::dx::{DxKind, type_cols};
 use crate::emit::fhir::elements::{
     coding, coding_extension, coding_str, is_icd9, present, table_display,
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
-use crate::model::ClaimType;
 use crate::schema::Col;
 use crate::value::Value;
 
@@ -23,111 +21,6 @@ const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 const ICD9CM: &str = "http://hl7.org/fhir/sid/icd-9-cm";
 const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
 const ICD10PCS: &str = "http://www.cms.gov/Medicare/Coding/ICD10";
-
-/// Diagnosis columns of a claim table, found once per type.
-struct DxCol {
-    code: Col,
-    version: Option<Col>,
-    poa: Option<(Col, &'static str)>,
-    kind: DxKind,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum DxKind {
-    Admitting,
-    Principal,
-    Other,
-    External,
-    Reason,
-}
-
-struct ProcCol {
-    code: Col,
-    version: Option<Col>,
-    date: Option<Col>,
-}
-
-struct TypeCols {
-    dx: Vec<DxCol>,
-    px: Vec<ProcCol>,
-}
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn type_cols(t: ClaimType) -> &'static TypeCols {
-    static CELLS: [OnceLock<TypeCols>; 8] = [const { OnceLock::new() }; 8];
-    CELLS[t.index()].get_or_init(|| {
-        let table = t.header_table();
-        let col = |n: &str| Col::by_name(n).filter(|c| table.position(*c).is_some());
-        let mut dx = Vec::new();
-        let mut add = |code: &str, version: &str, poa: Option<String>, kind| {
-            if let Some(c) = col(code) {
-                let poa = poa.and_then(|p| col(&p).map(|pc| (pc, leak(p.to_lowercase()))));
-                dx.push(DxCol {
-                    code: c,
-                    version: col(version),
-                    poa,
-                    kind,
-                });
-            }
-        };
-        add(
-            "ADMTG_DGNS_CD",
-            "ADMTG_DGNS_VRSN_CD",
-            None,
-            DxKind::Admitting,
-        );
-        add(
-            "PRNCPAL_DGNS_CD",
-            "PRNCPAL_DGNS_VRSN_CD",
-            None,
-            DxKind::Principal,
-        );
-        for n in 1..=25 {
-            add(
-                &format!("ICD_DGNS_CD{n}"),
-                &format!("ICD_DGNS_VRSN_CD{n}"),
-                Some(format!("CLM_POA_IND_SW{n}")),
-                DxKind::Other,
-            );
-        }
-        add(
-            "FST_DGNS_E_CD",
-            "FST_DGNS_E_VRSN_CD",
-            None,
-            DxKind::External,
-        );
-        for n in 1..=12 {
-            add(
-                &format!("ICD_DGNS_E_CD{n}"),
-                &format!("ICD_DGNS_E_VRSN_CD{n}"),
-                Some(format!("CLM_E_POA_IND_SW{n}")),
-                DxKind::External,
-            );
-        }
-        for n in 1..=3 {
-            add(
-                &format!("RSN_VISIT_CD{n}"),
-                &format!("RSN_VISIT_VRSN_CD{n}"),
-                None,
-                DxKind::Reason,
-            );
-        }
-        let mut px = Vec::new();
-        for n in 1..=25 {
-            if let Some(c) = col(&format!("ICD_PRCDR_CD{n}")) {
-                px.push(ProcCol {
-                    code: c,
-                    version: col(&format!("ICD_PRCDR_VRSN_CD{n}")),
-                    date: col(&format!("PRCDR_DT{n}")),
-                });
-            }
-        }
-        TypeCols { dx, px }
-    })
-}
 
 /// The diagnosis type coding of a diagnosis column's kind.
 fn dx_type(kind: DxKind, other_secondary: bool) -> (&'static str, &'static str, &'static str) {

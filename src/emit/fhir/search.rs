@@ -1,4 +1,4 @@
-//! The searches of one patient's resources as the v2 API pages them (`Patient?_id=`,
+//! The searches of one patient's resources as the API pages them (the same in v1 and v2) (`Patient?_id=`,
 //! `Coverage?beneficiary=`, `ExplanationOfBenefit?patient=`), and the per-patient document
 //! that holds the default pages of each. `bbgen::api` (for `bbgen patient`, and a server) and
 //! the bundle files call these same functions, so a served page and a file's page are the
@@ -14,8 +14,9 @@ use std::borrow::Cow;
 use crate::model::{Beneficiary, Claim};
 use crate::value::Date;
 
-use super::super::bundle::{self, Collection, DEFAULT_COUNT, Page, PageError, SANDBOX_BASE};
-use super::{Renderer, c4bb, eob_order, parts};
+use super::bundle::{self, Collection, DEFAULT_COUNT, Page, PageError, SANDBOX_BASE};
+use super::r4::c4bb;
+use super::{Renderer, eob_order, parts};
 
 /// What a caller asks of one page of a patient's search, the patient and resource aside.
 #[derive(Clone, Copy, Debug)]
@@ -137,7 +138,7 @@ impl Renderer<'_> {
             ("eob", start) | (_, start @ 1..) => format!("{patient}-{tag}-{start}"),
             _ => format!("{patient}-{tag}"),
         };
-        bundle::searchset(out, &id, &self.last_updated, &page, entry);
+        bundle::searchset(out, &id, self.last_updated(), &page, entry);
         Ok(())
     }
 
@@ -146,8 +147,11 @@ impl Renderer<'_> {
     /// [`PageRequest::DOCUMENT`] asks; compact JSON with a final newline.
     pub fn bundle(&self, out: &mut Vec<u8>, b: &Beneficiary, claims: &[Claim]) {
         const IN_RANGE: &str = "the document's pages start inside their results";
-        let req = PageRequest::DOCUMENT;
-        let mut doc = Collection::begin(out, &b.bene_id.to_string(), &self.last_updated);
+        let req = PageRequest {
+            base: self.version().sandbox_base(),
+            ..PageRequest::DOCUMENT
+        };
+        let mut doc = Collection::begin(out, &b.bene_id.to_string(), self.last_updated());
         doc.entry(|out| self.patient(out, b));
         let all: Vec<char> = parts(b).collect();
         doc.entry(|out| self.coverage_search(out, b, &all, &req).expect(IN_RANGE));
