@@ -13,9 +13,11 @@
 //!   The [`Renderer`] (`render`) writes one beneficiary's resources in a [`FhirVersion`];
 //!   [`search`] pages them and builds the per-patient documents for either version; [`bene`]
 //!   and [`dx`] hold the beneficiary and diagnosis columns both versions write.
-//! - **Per version**: [`r4`] holds the R4 Patient and Coverage writers, each claim type's
-//!   C4BB arrangement as data (`r4::c4bb`), and the EOB builder cut along the resource's own
-//!   sections (`r4::eob`); [`stu3`] the STU3 writers in BFD v1's shape.
+//!   [`arrangement`] holds each claim type's arrangement as data (columns, categories, rules),
+//!   read by both versions' EOB builders.
+//! - **Per version**: [`r4`] holds the R4 Patient and Coverage writers and the EOB builder cut
+//!   along the resource's own sections (`r4::eob`); [`stu3`] the STU3 writers in BFD v1's
+//!   shape.
 //!
 //! Two layouts:
 //! - **NDJSON** (Bulk Data): `fhir/Patient.ndjson`, `fhir/Coverage.ndjson`,
@@ -34,6 +36,7 @@
 //! from integer cents; nothing goes through a JSON tree. `meta.lastUpdated` is the end of the
 //! data window (a run option), never the clock.
 
+pub mod arrangement;
 pub mod bene;
 pub mod bundle;
 pub mod ccw;

@@ -14,8 +14,8 @@ use std::borrow::Cow;
 use crate::model::{Beneficiary, Claim};
 use crate::value::Date;
 
+use super::arrangement;
 use super::bundle::{self, Collection, DEFAULT_COUNT, Page, PageError, SANDBOX_BASE};
-use super::r4::c4bb;
 use super::{Renderer, eob_order, parts};
 
 /// What a caller asks of one page of a patient's search, the patient and resource aside.
@@ -53,7 +53,9 @@ impl PageRequest<'_> {
 /// The date `service-date` is compared with: the end of the claim's `billablePeriod` (the
 /// claim's through date, a Part D event's fill date), as BFD filters on the service end.
 pub fn service_end(c: &Claim) -> Option<Date> {
-    c.header.get(c4bb::spec(c.kind).rules.period.1).as_date()
+    c.header
+        .get(arrangement::spec(c.kind).rules.period.1)
+        .as_date()
 }
 
 impl Renderer<'_> {

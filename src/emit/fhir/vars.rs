@@ -1,7 +1,7 @@
 //! The Blue Button variable catalogue, shared by every FHIR version: which column becomes
 //! which variable (`https://bluebutton.cms.gov/resources/variables/<var>`), with its CCW label
 //! and how its value is written. Where a version places a variable in a resource (which
-//! element, under which category) is that version's arrangement (`r4::c4bb`).
+//! element, under which category) is that version's arrangement (`arrangement`).
 //!
 //! The entries several claim types share are written here once, keyed by column.
 

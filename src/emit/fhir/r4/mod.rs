@@ -1,8 +1,7 @@
 //! FHIR R4 as the Blue Button v2 API serves it: Patient, Coverage and ExplanationOfBenefit
-//! with the CARIN C4BB profiles. [`c4bb`] holds each claim type's arrangement as data; the
+//! with the CARIN C4BB profiles. [`super::arrangement`] holds each claim type's arrangement as data; the
 //! resource writers read it and the version-neutral layer (`elements`, `vars`, `bundle`).
 
-pub mod c4bb;
 pub mod coverage;
 pub mod eob;
 pub mod patient;

@@ -5,7 +5,7 @@
 //!
 //! The claim's variables are the same in both API versions: the columns each claim type
 //! writes as extensions, information, adjudications and balances are the lists of its
-//! arrangement in [`super::r4::c4bb`]; this module decides only where STU3 puts them (v1 has
+//! arrangement in [`super::arrangement`]; this module decides only where STU3 puts them (v1 has
 //! no C4BB categories: every category is the Blue Button code system of its variable, money
 //! is a STU3 `Money` quantity, and the benefit balances that are amounts are extensions).
 

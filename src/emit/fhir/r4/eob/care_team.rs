@@ -3,9 +3,9 @@
 //! extensions and qualification from the first line that names it.
 
 use crate::emit::fhir::Row;
+use crate::emit::fhir::arrangement::{PERFORMING, PRIMARY, ROLES};
 use crate::emit::fhir::elements::{concept, extensions, present, var_coding};
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{PERFORMING, PRIMARY, ROLES};
 use crate::schema::Col;
 use crate::value::Value;
 

@@ -2,11 +2,11 @@
 //! status and type, patient, billablePeriod, created, insurer, provider, referral, facility
 //! and insurance.
 
+use crate::emit::fhir::arrangement::{Provider, Shape};
 use crate::emit::fhir::elements::{
     coding_str, concept, extensions, present, put, var_coding, write_value,
 };
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{Provider, Shape};
 use crate::emit::fhir::vars::VARS;
 use crate::schema::Col;
 use crate::value::Date;

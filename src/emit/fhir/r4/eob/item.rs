@@ -4,12 +4,12 @@
 
 use crate::codes::Codes;
 use crate::emit::fhir::Row;
+use crate::emit::fhir::arrangement::{Shape, TypeSpec};
 use crate::emit::fhir::elements::{
     adjudication, coding, coding_str, concept, extensions, present, put, quantity, scale_of,
     table_display, var_coding,
 };
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{Shape, TypeSpec};
 use crate::emit::fhir::vars::{Ext, ExtKind, VARS};
 use crate::schema::Col;
 

@@ -1,6 +1,6 @@
 //! ExplanationOfBenefit for all eight claim types, as the Blue Button v2 API serves them.
 //!
-//! One builder serves every type; what differs between types is data in [`super::c4bb`].
+//! One builder serves every type; what differs between types is data in [`crate::emit::fhir::arrangement`].
 //! [`write_eob`] writes the resource's elements in the API's order, one section writer per
 //! part of the resource: the header (`header`), the care team (`care_team`), supporting
 //! information (`supporting_info`), diagnoses and procedures (`diagnosis`), the lines
@@ -21,7 +21,7 @@ use crate::emit::fhir::json::J;
 use crate::model::{Claim, ClaimType};
 use crate::value::Value;
 
-use super::c4bb::{self, Shape, TypeSpec};
+use crate::emit::fhir::arrangement::{self, Shape, TypeSpec};
 
 /// Everything the EOB needs besides the claim.
 pub struct EobContext<'a> {
@@ -37,7 +37,7 @@ pub struct EobContext<'a> {
 pub fn write_id(out: &mut Vec<u8>, c: &Claim) {
     out.extend_from_slice(c.kind.name().as_bytes());
     out.push(b'-');
-    let id = c.header.get(c4bb::spec(c.kind).rules.id.0);
+    let id = c.header.get(arrangement::spec(c.kind).rules.id.0);
     write_value(out, &id);
 }
 
@@ -86,7 +86,7 @@ struct Eob<'a> {
 impl<'a> Eob<'a> {
     fn new(c: &'a Claim) -> Eob<'a> {
         let t = c.kind;
-        let sp = c4bb::spec(t);
+        let sp = arrangement::spec(t);
         Eob {
             c,
             t,
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn each_claim_type_has_its_id_profile_types_and_coverage() {
         for (t, e) in one_of_each() {
-            let sp = c4bb::spec(t);
+            let sp = arrangement::spec(t);
             let id = e["id"].as_str().unwrap();
             assert!(id.starts_with(&format!("{}--", t.name())), "{id}");
             assert_eq!(e["meta"]["profile"][0], sp.profile, "{id}");

@@ -2,11 +2,11 @@
 //! lines, which are also `contained` Observations.
 
 use crate::emit::fhir::Row;
+use crate::emit::fhir::arrangement::{Info, InfoValue};
 use crate::emit::fhir::elements::{
     coding, coding_str, number, present, put, quantity, scale_of, var_coding,
 };
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{Info, InfoValue};
 use crate::emit::fhir::vars::VARS;
 use crate::schema::Col;
 

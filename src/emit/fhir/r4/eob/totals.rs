@@ -1,8 +1,8 @@
 //! `total`, `payment` and `benefitBalance`: the claim-level amounts each type lists.
 
+use crate::emit::fhir::arrangement::Shape;
 use crate::emit::fhir::elements::{adjudication, concept, money, put, scale_of};
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::Shape;
 use crate::emit::fhir::vars::{BalanceKind, VARS};
 use crate::schema::Col;
 

@@ -1,12 +1,12 @@
 //! `information`, `careTeam`, `diagnosis`, `procedure` and `hospitalization`.
 
 use crate::codes;
+use crate::emit::fhir::arrangement::{Info, InfoValue, ROLES, Shape};
 use crate::emit::fhir::dx::{DxKind, type_cols};
 use crate::emit::fhir::elements::{
     coding, coding_extension, coding_str, is_icd9, number, present, put, table_display, var_coding,
 };
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{Info, InfoValue, ROLES, Shape};
 use crate::emit::fhir::vars::VARS;
 use crate::schema::Col;
 use crate::value::Value;

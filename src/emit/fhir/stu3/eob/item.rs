@@ -3,11 +3,11 @@
 
 use crate::codes::Codes;
 use crate::emit::fhir::Row;
+use crate::emit::fhir::arrangement::Shape;
 use crate::emit::fhir::elements::{
     Adj, coding, coding_extension, coding_str, number, present, put, table_display, var_coding,
 };
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::Shape;
 use crate::emit::fhir::vars::{Balance, BalanceKind, Ext, ExtKind, VARS};
 use crate::schema::Col;
 

@@ -11,9 +11,9 @@ mod item;
 
 use crate::codes::Codes;
 use crate::emit::fhir::Row;
+use crate::emit::fhir::arrangement::{self, Shape, TypeSpec};
 use crate::emit::fhir::elements::{coding, extension, present, put, var_coding, write_value};
 use crate::emit::fhir::json::J;
-use crate::emit::fhir::r4::c4bb::{self, Shape, TypeSpec};
 use crate::emit::fhir::r4::eob::write_id;
 use crate::emit::fhir::vars::{BalanceKind, Ext, ExtKind, VARS};
 use crate::model::Claim;
@@ -38,7 +38,7 @@ struct Eob<'a> {
 
 /// Writes one claim's ExplanationOfBenefit as one line of JSON (no newline).
 pub fn write_eob(out: &mut Vec<u8>, c: &Claim, last_updated: &str, codes: &Codes) {
-    let sp = c4bb::spec(c.kind);
+    let sp = arrangement::spec(c.kind);
     let h = c.header.view();
     let mut bene = Vec::new();
     write_value(&mut bene, &h.get(Col::BENE_ID));

@@ -1,8 +1,9 @@
-//! The R4 arrangement of each claim type (CARIN C4BB): its profile, EOB and claim type codes,
-//! the Coverage it is paid under, the columns that become extensions, supporting information,
-//! adjudications, totals and benefit balances (with their C4BB categories), and the rules that
-//! differ by type: where the care team, the provider and the facility come from. One builder
-//! in [`super::eob`] reads these for all eight claim types.
+//! The arrangement of each claim type, shared by every FHIR version: its profile, EOB and
+//! claim type codes, the Coverage it is paid under, the columns that become extensions,
+//! supporting information, adjudications, totals and benefit balances (with their CARIN C4BB
+//! categories, which R4 writes and STU3 maps to Blue Button codes), and the rules that differ
+//! by type: where the care team, the provider and the facility come from. One EOB builder per
+//! version (`r4::eob`, `stu3::eob`) reads these for all eight claim types.
 
 use crate::emit::fhir::elements::{Adj, Cat};
 use crate::emit::fhir::vars::*;
