@@ -324,47 +324,79 @@ fn fault_rules_and_the_capture() {
     assert!(text.contains("Bearer [redacted]") && text.contains("/v2/o/token/"));
 }
 
+/// The `Patient/<id>` a resource of a search page belongs to.
+fn owner(r: &Value) -> String {
+    let who = r.get("patient").or(r.get("beneficiary"));
+    who.map(|p| s(&p["reference"]))
+        .unwrap_or_else(|| format!("Patient/{}", s(&r["id"])))
+}
+
+/// Follows a search's `next` links from `path`, asserting every entry is `me`'s; returns the
+/// number of entries seen and the `total` the first page announced.
+fn walk_search(sb: &Sandbox, path: &str, tok: &str, me: &str) -> (usize, u64) {
+    let (mut url, mut seen, mut total) = (sb.url(path), 0, None);
+    loop {
+        let r = sb.http.get(&url).bearer_auth(tok).send().expect("GET");
+        assert_eq!(r.status(), 200, "{me} {url}");
+        let b: Value = r.json().unwrap();
+        total.get_or_insert(b["total"].as_u64().expect("a total"));
+        for e in b["entry"].as_array().into_iter().flatten() {
+            assert_eq!(
+                owner(&e["resource"]),
+                me,
+                "{me} saw another user's data at {url}"
+            );
+            seen += 1;
+        }
+        let links = b["link"].as_array().cloned().unwrap_or_default();
+        match links.iter().find(|l| l["relation"] == "next") {
+            Some(next) => url = s(&next["url"]),
+            None => return (seen, total.unwrap()),
+        }
+    }
+}
+
+/// 200 flows at once, one thread each, released together after every log-in: each reads every
+/// page of its EOB search, its Coverage and Patient, refreshes and reads userinfo, and never
+/// sees another user's data.
 #[test]
 fn two_hundred_concurrent_flows_see_only_their_own_data() {
+    const FLOWS: u64 = 200;
     let sb = std::sync::Arc::new(Sandbox::start(&[]));
-    let workers: Vec<_> = (0..16)
-        .map(|w| {
-            let sb = sb.clone();
+    let go = std::sync::Arc::new(std::sync::Barrier::new(FLOWS as usize));
+    let workers: Vec<_> = (0..FLOWS)
+        .map(|user| {
+            let (sb, go) = (sb.clone(), go.clone());
             std::thread::spawn(move || {
                 let a = sb.default_app();
-                for user in (w..200).step_by(16) {
-                    let t = tokens(&sb, &a, user);
-                    let me = format!("Patient/{}", s(&t["patient"]));
-                    let mut tok = s(&t["access_token"]);
-                    for path in [
-                        "/v2/fhir/ExplanationOfBenefit/",
-                        "/v2/fhir/Coverage/",
-                        "/v2/fhir/Patient/",
-                    ] {
-                        let r = sb.get_auth(path, &tok);
-                        assert_eq!(r.status(), 200, "user {user} {path}");
-                        let b: Value = r.json().unwrap();
-                        for e in b["entry"].as_array().into_iter().flatten() {
-                            let r = &e["resource"];
-                            let who = r
-                                .get("patient")
-                                .or(r.get("beneficiary"))
-                                .map(|p| s(&p["reference"]));
-                            let who = who.unwrap_or_else(|| format!("Patient/{}", s(&r["id"])));
-                            assert_eq!(who, me, "user {user} saw another user's {path}");
-                        }
-                    }
-                    let n: Value = refresh(&sb, &a, &s(&t["refresh_token"]), &[])
-                        .json()
-                        .unwrap();
-                    tok = s(&n["access_token"]);
-                    let u: Value = sb.get_auth("/v2/connect/userinfo", &tok).json().unwrap();
-                    assert_eq!(format!("Patient/{}", s(&u["patient"])), me);
+                let t = tokens(&sb, &a, user);
+                let me = format!("Patient/{}", s(&t["patient"]));
+                let tok = s(&t["access_token"]);
+                go.wait();
+                let (seen, total) = walk_search(&sb, "/v2/fhir/ExplanationOfBenefit/", &tok, &me);
+                assert_eq!(seen as u64, total, "user {user}: every EOB page was read");
+                for path in ["/v2/fhir/Coverage/", "/v2/fhir/Patient/"] {
+                    assert!(
+                        walk_search(&sb, path, &tok, &me).0 > 0,
+                        "user {user} {path}"
+                    );
                 }
+                let n: Value = refresh(&sb, &a, &s(&t["refresh_token"]), &[])
+                    .json()
+                    .unwrap();
+                let tok = s(&n["access_token"]);
+                let u: Value = sb.get_auth("/v2/connect/userinfo", &tok).json().unwrap();
+                assert_eq!(format!("Patient/{}", s(&u["patient"])), me);
+                total
             })
         })
         .collect();
-    for w in workers {
-        w.join().expect("no worker failed");
-    }
+    let eobs: u64 = workers
+        .into_iter()
+        .map(|w| w.join().expect("no flow failed"))
+        .sum();
+    assert!(
+        eobs > FLOWS,
+        "the flows read claims, not just empty pages ({eobs})"
+    );
 }
