@@ -459,3 +459,24 @@ fn implicit_answer(
     );
     reply::redirect(StatusCode::FOUND, &format!("{}{fragment}", c.redirect_uri))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::authorize_path;
+
+    /// `next` is the client's to set: only the two authorize paths come back, anything else
+    /// (another host, another path) is v2's, so the callback never redirects off the server.
+    #[test]
+    fn the_callback_returns_to_an_authorize_path_only() {
+        assert_eq!(authorize_path("/v1/o/authorize/"), "/v1/o/authorize/");
+        assert_eq!(authorize_path("/v2/o/authorize/"), "/v2/o/authorize/");
+        for other in [
+            "https://evil.test/",
+            "//evil.test/v1/o/authorize/",
+            "/v1/o/token/",
+            "",
+        ] {
+            assert_eq!(authorize_path(other), "/v2/o/authorize/", "{other}");
+        }
+    }
+}
