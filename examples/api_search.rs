@@ -7,6 +7,7 @@
 
 use bbgen::Options;
 use bbgen::api::{Api, SearchParams};
+use bbgen::emit::fhir::FhirVersion;
 
 const BASE: &str = "http://localhost:8000/v2/fhir/";
 
@@ -20,7 +21,7 @@ fn main() {
     loop {
         let q = SearchParams::from_query(BASE, &pairs).unwrap_or_else(|e| fail(&e.to_string()));
         let page = api
-            .search_eob(i, &q)
+            .search_eob(FhirVersion::R4, i, &q)
             .unwrap_or_else(|e| fail(&e.to_string()));
         let page: serde_json::Value = serde_json::from_slice(&page).expect("a searchset");
         let ids: Vec<&str> = page["entry"].as_array().map_or(Vec::new(), |e| {

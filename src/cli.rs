@@ -78,8 +78,8 @@ pub enum Command {
     /// Check a dataset against its manifest.json: re-hash every listed file and report files
     /// that changed, are missing or are not listed. Exits 1 if any.
     Verify(VerifyArgs),
-    /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v2, userinfo) over HTTP from the
-    /// data these options generate, computed per request.
+    /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v1 STU3 and v2 R4, userinfo) over
+    /// HTTP from the data these options generate, computed per request.
     Serve(crate::serve::ServeArgs),
     /// Make one dataset of the N shards of a run (written with --shard 1/N … N/N): text files
     /// appended in shard order, Parquet parts side by side in parquet/<table>/, the users file

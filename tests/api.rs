@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use bbgen::Options;
 use bbgen::api::{Api, ApiError, SearchParams};
+use bbgen::emit::fhir::FhirVersion::R4;
 use bbgen::emit::fhir::bundle::SANDBOX_BASE;
 
 const BASE: &str = "http://localhost:8000/v2/fhir/";
@@ -147,7 +148,7 @@ fn all_pages(api: &Api, i: u64, query: &[(&str, &str)], count: usize) -> Vec<Vec
     let mut pages = Vec::new();
     loop {
         let page = api
-            .search_eob(i, &SearchParams::from_query(BASE, &q).unwrap())
+            .search_eob(R4, i, &SearchParams::from_query(BASE, &q).unwrap())
             .unwrap();
         let next = link(&json(&page), "next");
         pages.push(page);
@@ -182,7 +183,7 @@ fn reads_are_the_ndjson_lines() {
     assert_eq!(run.patients.len(), 40);
     for l in &run.patients {
         assert_eq!(
-            run.api.read_patient(&l.id, BASE).unwrap(),
+            run.api.read_patient(R4, &l.id, BASE).unwrap(),
             l.bytes,
             "{}",
             l.id
@@ -191,7 +192,7 @@ fn reads_are_the_ndjson_lines() {
     assert!(run.coverages.len() >= 80, "parts A and B at least");
     for l in &run.coverages {
         assert_eq!(
-            run.api.read_coverage(&l.id, BASE).unwrap(),
+            run.api.read_coverage(R4, &l.id, BASE).unwrap(),
             l.bytes,
             "{}",
             l.id
@@ -199,7 +200,12 @@ fn reads_are_the_ndjson_lines() {
     }
     assert!(run.eobs.len() > 1000);
     for l in &run.eobs {
-        assert_eq!(run.api.read_eob(&l.id, BASE).unwrap(), l.bytes, "{}", l.id);
+        assert_eq!(
+            run.api.read_eob(R4, &l.id, BASE).unwrap(),
+            l.bytes,
+            "{}",
+            l.id
+        );
         let holder = run.api.eob_holder(&l.id).unwrap();
         assert_eq!(holder, index(run, &l.patient), "{}", l.id);
     }
@@ -215,12 +221,13 @@ fn eob_ids_of_no_claim_of_this_run_are_not_found() {
         ..options()
     })
     .unwrap();
-    let theirs = json(&before.search_eob(0, &params(&[])).unwrap())["entry"][0]["resource"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(before.read_eob(&theirs, BASE).is_ok());
-    assert_eq!(run.api.read_eob(&theirs, BASE), Err(not_found()));
+    let theirs =
+        json(&before.search_eob(R4, 0, &params(&[])).unwrap())["entry"][0]["resource"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    assert!(before.read_eob(R4, &theirs, BASE).is_ok());
+    assert_eq!(run.api.read_eob(R4, &theirs, BASE), Err(not_found()));
     assert_eq!(run.api.eob_holder(&theirs), Err(not_found()));
     // A claim id of the run under another type's name.
     let (t, claim) = run.eobs[0].id.split_once('-').unwrap();
@@ -230,10 +237,10 @@ fn eob_ids_of_no_claim_of_this_run_are_not_found() {
         format!("bogus-{claim}"),
         "pde--1".into(),
     ] {
-        assert_eq!(run.api.read_eob(&id, BASE), Err(not_found()), "{id}");
+        assert_eq!(run.api.read_eob(R4, &id, BASE), Err(not_found()), "{id}");
     }
     assert_eq!(
-        run.api.read_eob("pde_1", BASE),
+        run.api.read_eob(R4, "pde_1", BASE),
         Err(ApiError::BadRequest(
             "An error occurred contacting the upstream server:Unsupported ID pattern: pde_1".into()
         ))
@@ -272,7 +279,7 @@ fn bundle_files_are_the_api_document_and_its_pages() {
             file.windows(entry.len()).any(|w| w == entry.as_slice())
         };
         let sandbox = SearchParams::new(SANDBOX_BASE);
-        assert!(inside(&run.api.search_coverage(i, &sandbox).unwrap()));
+        assert!(inside(&run.api.search_coverage(R4, i, &sandbox).unwrap()));
         let n = eob_lines_of(run, &p.id).len();
         for start in (0..n.max(1)).step_by(10) {
             let q = SearchParams {
@@ -280,7 +287,7 @@ fn bundle_files_are_the_api_document_and_its_pages() {
                 ..SearchParams::new(SANDBOX_BASE)
             };
             assert!(
-                inside(&run.api.search_eob(i, &q).unwrap()),
+                inside(&run.api.search_eob(R4, i, &q).unwrap()),
                 "{} page {start}",
                 p.id
             );
@@ -298,7 +305,7 @@ fn paging_links_lead_through_the_result() {
         .unwrap();
     let (i, n) = (index(run, &p.id), eob_lines_of(run, &p.id).len());
     assert!(n > 12, "a patient with several pages of 5: {n}");
-    let page = |q: &[(&str, &str)]| json(&run.api.search_eob(i, &params(q)).unwrap());
+    let page = |q: &[(&str, &str)]| json(&run.api.search_eob(R4, i, &params(q)).unwrap());
     let middle = page(&[
         ("_count", "5"),
         ("startIndex", "5"),
@@ -332,7 +339,7 @@ fn paging_links_lead_through_the_result() {
     );
     let coverage = json(
         &run.api
-            .search_coverage(i, &params(&[("_count", "1")]))
+            .search_coverage(R4, i, &params(&[("_count", "1")]))
             .unwrap(),
     );
     let next = link(&coverage, "next").unwrap();
@@ -341,7 +348,7 @@ fn paging_links_lead_through_the_result() {
         "startIndex=1&_count=1&beneficiary=Patient%2F{}",
         p.id
     )));
-    let patient = json(&run.api.search_patient(i, &params(&[])).unwrap());
+    let patient = json(&run.api.search_patient(R4, i, &params(&[])).unwrap());
     assert_eq!(patient["total"], 1);
     assert_eq!(patient["entry"][0]["resource"]["id"], p.id.as_str());
 }
@@ -414,7 +421,7 @@ fn filters_select_what_the_ndjson_says() {
         }
         let stale = [("_lastUpdated", "lt2026-01-01")];
         assert!(served_ids(run, i, &stale).is_empty());
-        let none = json(&run.api.search_coverage(i, &params(&stale)).unwrap());
+        let none = json(&run.api.search_coverage(R4, i, &params(&stale)).unwrap());
         assert_eq!((none["total"].as_u64(), none.get("entry")), (Some(0), None));
         let self_link = link(&none, "self").unwrap();
         assert!(
@@ -433,21 +440,22 @@ fn unknown_ids_and_bad_parameters_get_the_sandbox_answers() {
     let api = &run.api;
     let not_found = Err(ApiError::NotFound("Not found.".into()));
     let outside = bbgen::model::ids::bene_id(3).to_string();
-    assert_eq!(api.read_patient(&outside, BASE), not_found);
-    assert_eq!(api.read_patient("BBUser29990", BASE), not_found);
+    assert_eq!(api.read_patient(R4, &outside, BASE), not_found);
+    assert_eq!(api.read_patient(R4, "BBUser29990", BASE), not_found);
     assert_eq!(
-        api.read_coverage(&format!("part-a-{outside}"), BASE),
+        api.read_coverage(R4, &format!("part-a-{outside}"), BASE),
         not_found
     );
     let p = &run.patients[0].id;
-    let bad = api.read_coverage("partparta_1", BASE).unwrap_err();
+    let bad = api.read_coverage(R4, "partparta_1", BASE).unwrap_err();
     assert_eq!(
         bad.to_string(),
         "An error occurred contacting the upstream server:Unsupported ID pattern: partparta_1"
     );
     assert!(matches!(bad, ApiError::BadRequest(_)));
     assert_eq!(
-        api.read_coverage(&format!("part-e-{p}"), BASE).unwrap_err(),
+        api.read_coverage(R4, &format!("part-e-{p}"), BASE)
+            .unwrap_err(),
         {
             let id = format!("part-e-{p}");
             ApiError::BadRequest(format!(
@@ -465,7 +473,7 @@ fn unknown_ids_and_bad_parameters_get_the_sandbox_answers() {
     let i = index(run, p);
     let n = eob_lines_of(run, p).len();
     let past = api
-        .search_eob(i, &params(&[("startIndex", &n.to_string())]))
+        .search_eob(R4, i, &params(&[("startIndex", &n.to_string())]))
         .unwrap_err();
     assert_eq!(
         past.to_string(),
@@ -494,6 +502,6 @@ fn unknown_ids_and_bad_parameters_get_the_sandbox_answers() {
     );
     // `?_count=5&_count=10`: the last wins.
     let q = params(&[("_count", "5"), ("_count", "10"), ("excludeSAMHSA", "true")]);
-    let page = json(&api.search_eob(i, &q).unwrap());
+    let page = json(&api.search_eob(R4, i, &q).unwrap());
     assert_eq!(page["entry"].as_array().unwrap().len(), n.min(10));
 }

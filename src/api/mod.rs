@@ -8,11 +8,12 @@
 //!
 //! ```
 //! use bbgen::api::{Api, SearchParams};
+//! use bbgen::emit::fhir::FhirVersion;
 //! use bbgen::Options;
 //! let api = Api::new(Options { users: 10, ..Options::default() }).unwrap();
 //! let i = api.resolve("BBUser00003").unwrap();
 //! let q = SearchParams::from_query("http://localhost:8000/v2/fhir/", &[("type".into(), "pde".into())]).unwrap();
-//! let page: serde_json::Value = serde_json::from_slice(&api.search_eob(i, &q).unwrap()).unwrap();
+//! let page: serde_json::Value = serde_json::from_slice(&api.search_eob(FhirVersion::R4, i, &q).unwrap()).unwrap();
 //! assert_eq!(page["type"], "searchset");
 //! ```
 
@@ -119,7 +120,7 @@ impl Api {
         rows_json::patient_rows(&self.beneficiary(i), &self.ds.claims(i))
     }
 
-    fn renderer(&self) -> Renderer<'_> {
-        Renderer::new(self.ds.options(), &self.codes)
+    fn renderer(&self, v: FhirVersion) -> Renderer<'_> {
+        Renderer::of(v, self.ds.options(), &self.codes)
     }
 }

@@ -4,22 +4,28 @@
 
 use super::search::Held;
 use super::{Api, ApiError, NOT_FOUND, UPSTREAM, who};
-use crate::emit::fhir::parts;
+use crate::emit::fhir::{FhirVersion, parts};
 use crate::model::{ClaimType, ids};
 
 impl Api {
-    /// The Patient with this FHIR id (its BENE_ID). `_base`: the request's FHIR base; R4
-    /// resources hold relative references only, so their bytes do not depend on it.
-    pub fn read_patient(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+    /// The Patient with this FHIR id (its BENE_ID), in `v` (R4 for v2, STU3 for v1). `_base`:
+    /// the request's FHIR base; both versions' resources hold relative references only, so
+    /// their bytes do not depend on it.
+    pub fn read_patient(&self, v: FhirVersion, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
         let i = who::patient(id, self.dataset().options()).ok_or_else(not_found)?;
         let mut out = Vec::new();
-        self.renderer().patient(&mut out, &self.beneficiary(i));
+        self.renderer(v).patient(&mut out, &self.beneficiary(i));
         Ok(out)
     }
 
     /// The Coverage with this FHIR id (`part-a--19990000000001`), if the beneficiary has that
     /// part.
-    pub fn read_coverage(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+    pub fn read_coverage(
+        &self,
+        v: FhirVersion,
+        id: &str,
+        _base: &str,
+    ) -> Result<Vec<u8>, ApiError> {
         let (part, patient) = id
             .strip_prefix("part-")
             .and_then(|rest| rest.split_once('-'))
@@ -32,17 +38,17 @@ impl Api {
             return Err(not_found());
         }
         let mut out = Vec::new();
-        self.renderer().coverage(&mut out, &b, part);
+        self.renderer(v).coverage(&mut out, &b, part);
         Ok(out)
     }
 
     /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`). Only that claim
     /// is generated, once [`Api::eob_holder`] found who holds it.
-    pub fn read_eob(&self, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
+    pub fn read_eob(&self, v: FhirVersion, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
         let (i, held) = self.locate(id)?;
         let claim = held.generate(self.dataset(), &self.beneficiary(i));
         let mut out = Vec::new();
-        self.renderer().eob(&mut out, &claim);
+        self.renderer(v).eob(&mut out, &claim);
         Ok(out)
     }
 

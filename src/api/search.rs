@@ -1,5 +1,6 @@
 //! Searches of one patient's resources: the filters are applied here, the page is written by
-//! the same `Renderer` searches the bundle files are written with.
+//! the same `Renderer` searches the bundle files are written with, in the FHIR version the
+//! caller names (R4 for `/v2`, STU3 for `/v1`), so both versions page and refuse alike.
 
 use super::query::{SearchParams, Searched};
 use super::{Api, ApiError, UPSTREAM, dates};
@@ -7,24 +8,34 @@ use crate::emit::fhir::bundle::PageError;
 use std::borrow::Cow;
 
 use crate::Dataset;
-use crate::emit::fhir::{eob_order_of_ids, parts, service_end};
+use crate::emit::fhir::{FhirVersion, eob_order_of_ids, parts, service_end};
 use crate::model::{Beneficiary, Claim, ClaimType, ids};
 
 impl Api {
     /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
-    pub fn search_patient(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+    pub fn search_patient(
+        &self,
+        v: FhirVersion,
+        i: u64,
+        q: &SearchParams,
+    ) -> Result<Vec<u8>, ApiError> {
         let b = self.beneficiary(i);
         let links = q.links_for(Searched::PatientOrCoverage);
         let mut out = Vec::new();
         let found = self.fresh(q);
-        self.renderer()
+        self.renderer(v)
             .patient_search(&mut out, &b, found, &q.page(&links))
             .map_err(page_error)?;
         Ok(out)
     }
 
     /// The `Coverage?beneficiary=` searchset page of user `i`.
-    pub fn search_coverage(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+    pub fn search_coverage(
+        &self,
+        v: FhirVersion,
+        i: u64,
+        q: &SearchParams,
+    ) -> Result<Vec<u8>, ApiError> {
         let b = self.beneficiary(i);
         let selected: Vec<char> = if self.fresh(q) {
             parts(&b).collect()
@@ -33,7 +44,7 @@ impl Api {
         };
         let links = q.links_for(Searched::PatientOrCoverage);
         let mut out = Vec::new();
-        self.renderer()
+        self.renderer(v)
             .coverage_search(&mut out, &b, &selected, &q.page(&links))
             .map_err(page_error)?;
         Ok(out)
@@ -43,7 +54,12 @@ impl Api {
     /// order, less those `type`, `service-date` and `_lastUpdated` exclude. A claim is generated
     /// only when the page holds it or `service-date` must read it: the order and `type` need
     /// only each claim's type and card.
-    pub fn search_eob(&self, i: u64, q: &SearchParams) -> Result<Vec<u8>, ApiError> {
+    pub fn search_eob(
+        &self,
+        v: FhirVersion,
+        i: u64,
+        q: &SearchParams,
+    ) -> Result<Vec<u8>, ApiError> {
         let holder = self.beneficiary(i);
         let mut held = self.held(i, q);
         if !q.service_date.is_empty() {
@@ -63,7 +79,7 @@ impl Api {
                 None => Cow::Owned(h.generate(self.dataset(), &holder)),
             }
         };
-        self.renderer()
+        self.renderer(v)
             .eob_search(
                 &mut out,
                 holder.bene_id,

@@ -1,11 +1,12 @@
-//! The authorize flow: `/v2/o/authorize/` (checks in the sandbox's order), the Medicare.gov
-//! log-in stand-in (`/mymedicare/login` → the log-in page → `/mymedicare/sls-callback`), and
-//! the approval view `/v2/o/authorize/<uuid>/` with its consent form.
+//! The authorize flow: `/v2/o/authorize/` (or `/v1/…`, the same flow; checks in the sandbox's
+//! order), the Medicare.gov log-in stand-in (`/mymedicare/login` → the log-in page →
+//! `/mymedicare/sls-callback`), and the approval view `/v2/o/authorize/<uuid>/` with its consent
+//! form.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 
 use super::apps::App;
@@ -19,18 +20,21 @@ use super::{Server, token, uri};
 /// Seconds after which expired relays, approvals and codes are dropped from memory.
 const PRUNE_AT: usize = 10_000;
 
-/// `GET /v2/o/authorize?…` → 301 to the same with the slash (Django's `APPEND_SLASH`).
-pub async fn no_slash(RawQuery(q): RawQuery) -> Response {
-    let q = q.map(|q| format!("?{q}")).unwrap_or_default();
+/// `GET /v2/o/authorize?…` (or `/v1/…`) → 301 to the same with the slash (Django's
+/// `APPEND_SLASH`).
+pub async fn no_slash(uri: Uri) -> Response {
+    let q = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
     reply::redirect(
         StatusCode::MOVED_PERMANENTLY,
-        &format!("/v2/o/authorize/{q}"),
+        &format!("{}/{q}", uri.path()),
     )
 }
 
 /// `GET|POST /v2/o/authorize/`: the app, the query and PKCE are checked, then the log-in.
 pub async fn start(State(s): State<Arc<Server>>, req: Request) -> Response {
     let raw = req.uri().query().unwrap_or("").to_string();
+    // `/v1/o/authorize/` or `/v2/…`: the flow comes back to the version it started from.
+    let path = format!("{}/", req.uri().path().trim_end_matches('/'));
     let is_post = req.method() == Method::POST;
     let mut p = Params::parse(&raw);
     if is_post {
@@ -46,9 +50,9 @@ pub async fn start(State(s): State<Arc<Server>>, req: Request) -> Response {
     let hint = p.get("login_hint").and_then(|h| s.user_named(h));
     if let (true, false, Some(user)) = (s.cfg.auto_approve, s.cfg.strict, hint) {
         let id = new_approval(&s, user);
-        return reply::redirect(StatusCode::FOUND, &format!("/v2/o/authorize/{id}/?{query}"));
+        return reply::redirect(StatusCode::FOUND, &format!("{path}{id}/?{query}"));
     }
-    let next = format!("/v2/o/authorize/?{query}");
+    let next = format!("{path}?{query}");
     reply::redirect(
         StatusCode::FOUND,
         &format!("/mymedicare/login?next={}", encode(&next)),
@@ -232,9 +236,20 @@ pub async fn callback(State(s): State<Arc<Server>>, RawQuery(q): RawQuery) -> Re
     let Some((user, _)) = ticket.filter(|(_, r)| r == relay) else {
         return reply::html(StatusCode::NOT_FOUND, pages::error("Not found."));
     };
-    let query = next.split_once('?').map_or("", |(_, q)| q).to_string();
+    let (path, query) = next.split_once('?').unwrap_or((next.as_str(), ""));
+    let path = authorize_path(path);
     let id = new_approval(&s, user);
-    reply::redirect(StatusCode::FOUND, &format!("/v2/o/authorize/{id}/?{query}"))
+    reply::redirect(StatusCode::FOUND, &format!("{path}{id}/?{query}"))
+}
+
+/// The authorize path a flow's `next` started at, `/v1/o/authorize/` or `/v2/…`; any other
+/// `next` (it comes from the query, so anyone can set it) gets v2's, never a foreign URL.
+fn authorize_path(next: &str) -> &'static str {
+    if next == "/v1/o/authorize/" {
+        "/v1/o/authorize/"
+    } else {
+        "/v2/o/authorize/"
+    }
 }
 
 /// The approval's user, if `id` is a live approval.
@@ -305,6 +320,7 @@ fn app_error(redirect_uri: &str, error: &str, state: &str) -> Response {
 pub async fn approval(
     State(s): State<Arc<Server>>,
     Path(id): Path<String>,
+    uri: Uri,
     RawQuery(q): RawQuery,
 ) -> Response {
     let user = match approval_user(&s, &id) {
@@ -333,7 +349,8 @@ pub async fn approval(
         .iter()
         .filter_map(|k| p.get(k).map(|v| (*k, v.to_string())))
         .collect();
-    let action = format!("/v2/o/authorize/{id}/");
+    // The form posts back to this page's own path, whichever API version it is under.
+    let action = uri.path().to_string();
     let fields = ConsentFields {
         action: &action,
         app_name: &checked.app.name,
@@ -441,4 +458,25 @@ fn implicit_answer(
         encode(state)
     );
     reply::redirect(StatusCode::FOUND, &format!("{}{fragment}", c.redirect_uri))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authorize_path;
+
+    /// `next` is the client's to set: only the two authorize paths come back, anything else
+    /// (another host, another path) is v2's, so the callback never redirects off the server.
+    #[test]
+    fn the_callback_returns_to_an_authorize_path_only() {
+        assert_eq!(authorize_path("/v1/o/authorize/"), "/v1/o/authorize/");
+        assert_eq!(authorize_path("/v2/o/authorize/"), "/v2/o/authorize/");
+        for other in [
+            "https://evil.test/",
+            "//evil.test/v1/o/authorize/",
+            "/v1/o/token/",
+            "",
+        ] {
+            assert_eq!(authorize_path(other), "/v2/o/authorize/", "{other}");
+        }
+    }
 }

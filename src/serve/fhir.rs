@@ -1,12 +1,11 @@
-//! The v2 FHIR routes and userinfo: bearer authentication with the sandbox's 401 bodies, the
-//! app and grant checks, scopes, the token's own patient only, content type by `Accept`,
-//! the per-token throttle and its headers. Bodies come from [`crate::api`] unchanged.
+//! The FHIR routes (`/v1` STU3, `/v2` R4) and userinfo: bearer authentication with the sandbox's
+//! 401 bodies, the app and grant checks, scopes, the token's own patient only, content type by
+//! `Accept`, the per-token throttle and its headers. Bodies come from [`crate::api`] unchanged.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -18,37 +17,42 @@ use super::reply::{self, detail};
 use super::scopes::{Resource, Scopes};
 use super::store::Grant;
 use crate::api::{ApiError, SearchParams};
+use crate::emit::fhir::FhirVersion;
 
 const NOT_PROVIDED: &str = "Authentication credentials were not provided.";
 const FORBIDDEN: &str = "You do not have permission to perform this action.";
 const TIMED_OUT: &str = "User access has timed out. To refresh Medicare data, end user must re-authenticate and consent to share their data.";
 
-/// The FHIR and userinfo routes.
+/// The FHIR and userinfo routes of both API versions: `/v1` serves STU3 and `/v2` R4, through
+/// the same checks and the same [`crate::api`] calls, since the sandbox's tokens, paging and
+/// errors do not depend on the version.
 pub fn routes() -> Router<Arc<Server>> {
-    let r = Router::new();
-    let r = resource(r, "Patient", search_patient, read_patient);
-    let r = resource(r, "Coverage", search_coverage, read_coverage);
-    let r = resource(r, "ExplanationOfBenefit", search_eob, read_eob);
-    r.route("/v2/connect/userinfo", get(userinfo))
-        .route("/v2/connect/userinfo/", get(userinfo))
+    let mut r = Router::new();
+    for v in FhirVersion::ALL {
+        for res in Resource::ALL {
+            r = resource(r, v, res);
+        }
+        let path = format!("/{}/connect/userinfo", v.api_version());
+        r = r
+            .route(&path, get(userinfo))
+            .route(&format!("{path}/"), get(userinfo));
+    }
+    r
 }
 
-/// A resource type's search (with and without the trailing slash) and read routes; other
-/// methods get the sandbox's 405.
-fn resource<S, R, TS, TR>(
-    r: Router<Arc<Server>>,
-    name: &str,
-    search: S,
-    read: R,
-) -> Router<Arc<Server>>
-where
-    S: Handler<TS, Arc<Server>>,
-    R: Handler<TR, Arc<Server>>,
-    TS: 'static,
-    TR: 'static,
-{
-    let base = format!("/v2/fhir/{name}");
-    r.route(&base, get(search.clone()).fallback(not_allowed))
+/// A resource type's search (with and without the trailing slash) and read routes under
+/// version `v`; other methods get the sandbox's 405.
+fn resource(r: Router<Arc<Server>>, v: FhirVersion, res: Resource) -> Router<Arc<Server>> {
+    let search = move |State(s): State<Arc<Server>>, h: HeaderMap, RawQuery(q): RawQuery| {
+        handle(s, h, q, v, Op::Search(res))
+    };
+    let read =
+        move |State(s): State<Arc<Server>>,
+              h: HeaderMap,
+              Path(id): Path<String>,
+              RawQuery(q): RawQuery| { handle(s, h, q, v, Op::Read(res, id)) };
+    let base = format!("/{}/fhir/{}", v.api_version(), res.name());
+    r.route(&base, get(search).fallback(not_allowed))
         .route(&format!("{base}/"), get(search).fallback(not_allowed))
         .route(&format!("{base}/{{id}}"), get(read).fallback(not_allowed))
 }
@@ -195,7 +199,13 @@ enum Op {
     Search(Resource),
 }
 
-async fn handle(s: Arc<Server>, h: HeaderMap, raw: Option<String>, op: Op) -> Response {
+async fn handle(
+    s: Arc<Server>,
+    h: HeaderMap,
+    raw: Option<String>,
+    v: FhirVersion,
+    op: Op,
+) -> Response {
     let query = Params::parse(raw.as_deref().unwrap_or(""));
     let c = match authenticate(&s, &h, &query, true) {
         Ok(c) => c,
@@ -206,8 +216,8 @@ async fn handle(s: Arc<Server>, h: HeaderMap, raw: Option<String>, op: Op) -> Re
         Op::Search(r) => c.scopes.can_search(*r),
     };
     let mut resp = if allowed {
-        let base = format!("{}/v2/fhir/", s.origin(&h));
-        answer(&s, &c, &op, &query, &base)
+        let base = format!("{}/{}/fhir/", s.origin(&h), v.api_version());
+        answer(&s, &c, (v, &op), &query, &base)
     } else {
         detail(StatusCode::FORBIDDEN, c.content_type, FORBIDDEN)
     };
@@ -221,7 +231,7 @@ async fn handle(s: Arc<Server>, h: HeaderMap, raw: Option<String>, op: Op) -> Re
     resp
 }
 
-fn answer(s: &Server, c: &Caller, op: &Op, q: &Params, base: &str) -> Response {
+fn answer(s: &Server, c: &Caller, (v, op): (FhirVersion, &Op), q: &Params, base: &str) -> Response {
     let own = crate::model::ids::bene_id(c.user).to_string();
     let forbidden = || detail(StatusCode::FORBIDDEN, c.content_type, FORBIDDEN);
     let api = s.api();
@@ -229,12 +239,12 @@ fn answer(s: &Server, c: &Caller, op: &Op, q: &Params, base: &str) -> Response {
         Op::Read(Resource::Patient, id) if *id != own => {
             Err(ApiError::NotFound("Not found.".into()))
         }
-        Op::Read(Resource::Patient, id) => api.read_patient(id, base),
+        Op::Read(Resource::Patient, id) => api.read_patient(v, id, base),
         Op::Read(Resource::Coverage, id) => {
-            api.read_coverage(id, base).and_then(|b| owned(b, &own))
+            api.read_coverage(v, id, base).and_then(|b| owned(b, &own))
         }
         Op::Read(Resource::ExplanationOfBenefit, id) => {
-            api.read_eob(id, base).and_then(|b| owned(b, &own))
+            api.read_eob(v, id, base).and_then(|b| owned(b, &own))
         }
         Op::Search(r) => {
             let (key, ok) = match r {
@@ -257,9 +267,9 @@ fn answer(s: &Server, c: &Caller, op: &Op, q: &Params, base: &str) -> Response {
             match SearchParams::from_query(base, &q.0) {
                 Err(e) => Err(e),
                 Ok(sp) => match r {
-                    Resource::Patient => api.search_patient(c.user, &sp),
-                    Resource::Coverage => api.search_coverage(c.user, &sp),
-                    Resource::ExplanationOfBenefit => api.search_eob(c.user, &sp),
+                    Resource::Patient => api.search_patient(v, c.user, &sp),
+                    Resource::Coverage => api.search_coverage(v, c.user, &sp),
+                    Resource::ExplanationOfBenefit => api.search_eob(v, c.user, &sp),
                 },
             }
         }
@@ -287,49 +297,8 @@ fn owned(body: Vec<u8>, own: &str) -> Result<Vec<u8>, ApiError> {
     }
 }
 
-async fn search_patient(
-    State(s): State<Arc<Server>>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    handle(s, h, q, Op::Search(Resource::Patient)).await
-}
-async fn search_coverage(
-    State(s): State<Arc<Server>>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    handle(s, h, q, Op::Search(Resource::Coverage)).await
-}
-async fn search_eob(State(s): State<Arc<Server>>, h: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    handle(s, h, q, Op::Search(Resource::ExplanationOfBenefit)).await
-}
-async fn read_patient(
-    State(s): State<Arc<Server>>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    handle(s, h, q, Op::Read(Resource::Patient, id)).await
-}
-async fn read_coverage(
-    State(s): State<Arc<Server>>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    handle(s, h, q, Op::Read(Resource::Coverage, id)).await
-}
-async fn read_eob(
-    State(s): State<Arc<Server>>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    handle(s, h, q, Op::Read(Resource::ExplanationOfBenefit, id)).await
-}
-
-/// `GET /v2/connect/userinfo`: the token's beneficiary, with `profile`.
+/// `GET /v1/connect/userinfo` and `/v2/…`: the token's beneficiary, with `profile` (the same
+/// in both versions).
 async fn userinfo(State(s): State<Arc<Server>>, h: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let query = Params::parse(q.as_deref().unwrap_or(""));
     let c = match authenticate(&s, &h, &query, false) {

@@ -1,9 +1,9 @@
-//! `bbgen serve`: the Blue Button 2.0 sandbox over HTTP, on this machine. OAuth2 (authorize
-//! with PKCE, the log-in and consent pages, tokens, refresh, revoke, introspect), the v2 FHIR
-//! routes, userinfo and discovery, with the sandbox's statuses and bodies (`../shared/SERVE.md`
-//! in the repository that specified it); FHIR bodies come from [`crate::api`], computed per
-//! request, so nothing is preloaded. `/_bbgen/` holds the test controls (clock, faults,
-//! captured requests), off with `--strict`.
+//! `bbgen serve`: the Blue Button 2.0 sandbox over HTTP, on this machine. OAuth2 (authorize with
+//! PKCE, the log-in and consent pages, tokens, refresh, revoke, introspect), the FHIR routes of v1
+//! (STU3) and v2 (R4), userinfo and discovery, with the sandbox's statuses and bodies
+//! (`../shared/SERVE.md` in the repository that specified it); FHIR bodies come from
+//! [`crate::api`], computed per request, so nothing is preloaded. `/_bbgen/` holds the test
+//! controls (clock, faults, captured requests), off with `--strict`.
 
 // The error side of the checks below is the HTTP answer itself (`Result<_, Response>`), made
 // once per refused request; boxing it would only add an allocation.
@@ -40,6 +40,7 @@ use axum::routing::{any, get, post};
 use crate::Dataset;
 use crate::api::Api;
 use crate::codes::Codes;
+use crate::emit::fhir::FhirVersion;
 use crate::model::{Beneficiary, ids};
 use crate::options::Options;
 
@@ -163,42 +164,52 @@ impl Server {
 fn routes(server: Arc<Server>) -> Router {
     let strict = server.cfg.strict;
     let mut r = Router::new()
-        .route(
-            "/v2/o/authorize",
-            get(authorize::no_slash).post(authorize::start),
-        )
-        .route(
-            "/v2/o/authorize/",
-            get(authorize::start).post(authorize::start),
-        )
-        .route(
-            "/v2/o/authorize/{id}/",
-            get(authorize::approval).post(authorize::decide),
-        )
         .route("/mymedicare/login", get(authorize::mymedicare_login))
         .route(
             "/mymedicare/sls/login",
             get(authorize::login_page).post(authorize::login_submit),
         )
         .route("/mymedicare/sls-callback", get(authorize::callback))
-        .route("/v2/o/token", post(token::token))
-        .route("/v2/o/token/", post(token::token))
-        .route("/v2/o/revoke_token/", post(manage::revoke_token))
-        .route("/v2/o/revoke/", post(manage::revoke))
-        .route(
-            "/v2/o/introspect/",
-            get(manage::introspect).post(manage::introspect),
-        )
-        .route(
-            "/v2/o/expire_authenticated_user/{patient}/",
-            post(manage::expire_user),
-        )
         .merge(wellknown::routes())
         .merge(fhir::routes());
+    for v in FhirVersion::ALL {
+        r = r.merge(oauth_routes(v.api_version()));
+    }
     if !strict {
         r = r.merge(extras::routes());
     }
     r.fallback(any(fhir::not_found)).with_state(server)
+}
+
+/// The OAuth routes under `/v1` or `/v2`: the same handlers, since a token has no version
+/// (the hosted sandbox's v1 and v2 tokens are one and the same).
+fn oauth_routes(version: &str) -> Router<Arc<Server>> {
+    let o = format!("/{version}/o");
+    Router::new()
+        .route(
+            &format!("{o}/authorize"),
+            get(authorize::no_slash).post(authorize::start),
+        )
+        .route(
+            &format!("{o}/authorize/"),
+            get(authorize::start).post(authorize::start),
+        )
+        .route(
+            &format!("{o}/authorize/{{id}}/"),
+            get(authorize::approval).post(authorize::decide),
+        )
+        .route(&format!("{o}/token"), post(token::token))
+        .route(&format!("{o}/token/"), post(token::token))
+        .route(&format!("{o}/revoke_token/"), post(manage::revoke_token))
+        .route(&format!("{o}/revoke/"), post(manage::revoke))
+        .route(
+            &format!("{o}/introspect/"),
+            get(manage::introspect).post(manage::introspect),
+        )
+        .route(
+            &format!("{o}/expire_authenticated_user/{{patient}}/"),
+            post(manage::expire_user),
+        )
 }
 
 /// Runs the server until SIGINT or SIGTERM; in-flight requests finish first.
@@ -352,7 +363,7 @@ mod tests {
                 let q = crate::api::SearchParams::from_query("http://h/v2/fhir/", &[]);
                 server
                     .api()
-                    .search_eob(users - 1, &q.expect("no parameters"))
+                    .search_eob(FhirVersion::R4, users - 1, &q.expect("no parameters"))
             });
             assert!(
                 page.is_ok() && opened > 0,

@@ -11,6 +11,20 @@ pub enum Resource {
 }
 
 const RESOURCES: [&str; 3] = ["Patient", "Coverage", "ExplanationOfBenefit"];
+
+impl Resource {
+    /// The three, in the order the routes are registered.
+    pub const ALL: [Resource; 3] = [
+        Resource::Patient,
+        Resource::Coverage,
+        Resource::ExplanationOfBenefit,
+    ];
+
+    /// The FHIR resource type, as its paths and scopes spell it.
+    pub fn name(self) -> &'static str {
+        RESOURCES[self as usize]
+    }
+}
 /// Per-resource scope suffixes, in output order.
 const KINDS: [&str; 4] = ["rs", "read", "r", "s"];
 const OPENID: u32 = 1;
@@ -93,11 +107,7 @@ impl Scopes {
             return false;
         }
         (0..RESOURCES.len()).all(|r| {
-            let res = [
-                Resource::Patient,
-                Resource::Coverage,
-                Resource::ExplanationOfBenefit,
-            ][r];
+            let res = Resource::ALL[r];
             let wants_read = asked.0 & (bit(r, 0) | bit(r, 1) | bit(r, 2)) != 0;
             let wants_search = asked.0 & (bit(r, 0) | bit(r, 1) | bit(r, 3)) != 0;
             (!wants_read || self.can_read(res)) && (!wants_search || self.can_search(res))

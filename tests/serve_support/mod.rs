@@ -189,7 +189,12 @@ pub fn location(r: &Response) -> String {
 
 /// Logs in as `user` from an authorize query and returns the approval URL (path + query).
 pub fn login(sb: &Sandbox, query: &str, user: u64) -> String {
-    let r = sb.get(&format!("/v2/o/authorize/?{query}"));
+    login_at(sb, "v2", query, user)
+}
+
+/// [`login`] from the authorize endpoint of API `version` (`v1` or `v2`).
+pub fn login_at(sb: &Sandbox, version: &str, query: &str, user: u64) -> String {
+    let r = sb.get(&format!("/{version}/o/authorize/?{query}"));
     assert_eq!(r.status(), 302, "authorize");
     let r = sb.get(&location(&r));
     assert_eq!(r.status(), 302, "mymedicare/login");

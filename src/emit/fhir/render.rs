@@ -17,6 +17,18 @@ pub enum FhirVersion {
 }
 
 impl FhirVersion {
+    /// Both versions, in the order of the API versions that serve them (`v1`, `v2`).
+    pub const ALL: [FhirVersion; 2] = [FhirVersion::Stu3, FhirVersion::R4];
+
+    /// The Blue Button API version that serves this FHIR version, the first segment of its
+    /// paths (`v1` for STU3, `v2` for R4).
+    pub fn api_version(self) -> &'static str {
+        match self {
+            FhirVersion::R4 => "v2",
+            FhirVersion::Stu3 => "v1",
+        }
+    }
+
     /// The FHIR base of the hosted sandbox for this version, ending in `/`.
     pub fn sandbox_base(self) -> &'static str {
         match self {
