@@ -1,0 +1,83 @@
+//! The per-beneficiary pass after the deal: [`settle`] makes one beneficiary's dealt claims a
+//! life that could have been lived. The deal hands out claims like cards, so one beneficiary
+//! may hold several "expired" discharges and keep receiving care long after any of them.
+//!
+//! The pass reads and changes only this beneficiary and its claims, draws nothing and
+//! depends on no other record, so a beneficiary computed alone still equals the same
+//! beneficiary in a full run, whatever the threads or shards.
+
+use crate::model::{Beneficiary, Claim, ClaimType};
+use crate::schema::Col;
+use crate::value::{Date, Value};
+
+/// Patient discharge statuses meaning the patient died: expired (`20`), and the hospice
+/// codes expired at home (`40`), in a facility (`41`), place unknown (`42`).
+const DEATH_STATUSES: [&str; 4] = ["20", "40", "41", "42"];
+
+/// The claim types whose discharge status can say the patient died.
+const DEATH_TYPES: [ClaimType; 4] = [
+    ClaimType::Inpatient,
+    ClaimType::Snf,
+    ClaimType::Hospice,
+    ClaimType::Hha,
+];
+
+/// How long after death a claim may still start: bills for the last days of care, supplies
+/// and refills dated before the death was known.
+pub const AFTER_DEATH_DAYS: i32 = 30;
+
+/// Settles one beneficiary's claims (in the order the deal listed them; kept in that order):
+/// - the latest death discharge is the death; every other one becomes a routine discharge
+///   (`01`, patient status indicator `A`);
+/// - the beneficiary dies on that discharge's last day (`DEATH_DT`, `V_DOD_SW` = `V`), or,
+///   without one, keeps the death date it was drawn with, if any;
+/// - claims starting more than [`AFTER_DEATH_DAYS`] after the death are dropped.
+pub fn settle(bene: &mut Beneficiary, claims: &mut Vec<Claim>) {
+    let last = claims
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| death_discharge(c).map(|d| (d, k)))
+        .max();
+    for (k, c) in claims.iter_mut().enumerate() {
+        if last.is_some_and(|(_, at)| at != k) && death_discharge(c).is_some() {
+            survive(c);
+        }
+    }
+    let death = match last {
+        Some((day, _)) => Some(day),
+        None => bene.record.get(Col::DEATH_DT).as_date(),
+    };
+    if let Some(day) = death {
+        bene.record.set(Col::DEATH_DT, Value::Date(day));
+        bene.record.set(Col::V_DOD_SW, Value::Str("V"));
+        let limit = day.plus(AFTER_DEATH_DAYS);
+        claims.retain(|c| start(c).is_none_or(|s| s <= limit));
+    }
+}
+
+/// The last day of a claim whose discharge status says the patient died, else `None`.
+pub fn death_discharge(c: &Claim) -> Option<Date> {
+    let status = c.header.get(Col::PTNT_DSCHRG_STUS_CD);
+    let died = DEATH_TYPES.contains(&c.kind)
+        && status.as_str().is_some_and(|s| DEATH_STATUSES.contains(&s));
+    died.then(|| c.header.get(Col::CLM_THRU_DT).as_date())
+        .flatten()
+}
+
+/// The first day of a claim: its from date, or a Part D event's service date.
+pub fn start(c: &Claim) -> Option<Date> {
+    let h = &c.header;
+    h.get(Col::CLM_FROM_DT)
+        .as_date()
+        .or_else(|| h.get(Col::SRVC_DT).as_date())
+}
+
+/// A death discharge rewritten as a routine discharge home, with the patient status
+/// indicator that goes with it where the claim type carries one.
+fn survive(c: &mut Claim) {
+    let h = &mut c.header;
+    h.set(Col::PTNT_DSCHRG_STUS_CD, Value::Str("01"));
+    if h.table().position(Col::NCH_PTNT_STATUS_IND_CD).is_some() {
+        h.set(Col::NCH_PTNT_STATUS_IND_CD, Value::Str("A"));
+    }
+}
