@@ -1,11 +1,12 @@
 //! Patients that could exist: the default deal gives sex-specific claims only to
 //! beneficiaries of that sex, checked over every code of every claim of a run against the
 //! sex edits of `codesystems/sex.tsv`; then each beneficiary's claims are settled: one
-//! death at most, the death date it shows, and no care starting long after it.
+//! death at most, the death date it shows, no care starting long after it, and the ESRD
+//! flags of the dialysis claims it holds.
 
 use bbgen::api::{Api, SearchParams};
 use bbgen::codes::sex::{hcpcs_sex, icd10cm_sex, icd10pcs_sex};
-use bbgen::generate::life::{AFTER_DEATH_DAYS, death_discharge, start};
+use bbgen::generate::life::{AFTER_DEATH_DAYS, death_discharge, is_dialysis, start};
 use bbgen::model::{Claim, ClaimType, Sex, ids};
 use bbgen::schema::Col;
 use bbgen::value::{Date, Value};
@@ -166,4 +167,68 @@ fn the_api_serves_the_settled_patient() {
         }
     }
     assert_eq!(seen, kept);
+}
+
+/// The value of a Coverage extension whose URL ends with `name`.
+fn extension(coverage: &serde_json::Value, name: &str) -> Option<String> {
+    coverage["extension"]
+        .as_array()?
+        .iter()
+        .find(|e| e["url"].as_str().is_some_and(|u| u.ends_with(name)))
+        .map(|e| {
+            e["valueCoding"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+}
+
+#[test]
+fn the_esrd_flags_follow_the_dialysis_claims() {
+    let api = Api::new(Options {
+        users: 2000,
+        ..Options::default()
+    })
+    .unwrap();
+    let ds = api.dataset();
+    let (mut on_dialysis, mut read) = (0, 0);
+    for (bene, claims) in ds.chunk(0..2000) {
+        let who = bene.username.to_string();
+        let dialysis = claims.iter().any(is_dialysis);
+        let r = &bene.record;
+        let esrd = r.get(Col::BENE_ESRD_IND);
+        assert_eq!(esrd, Value::Str(if dialysis { "Y" } else { "0" }), "{who}");
+        let status = r.get(Col::BENE_MDCR_STATUS_CD);
+        let with_esrd = matches!(status.as_str(), Some("11" | "21" | "31"));
+        assert_eq!(with_esrd, dialysis, "{who}: status {status:?}");
+        let jan = r.get(Col::by_name("MDCR_STUS_JAN_CD").unwrap());
+        let dec = r.get(Col::by_name("MDCR_STUS_DEC_CD").unwrap());
+        assert_eq!((jan, dec), (status, status), "{who}: the months agree");
+        let reason = r.get(Col::BENE_ENTLMT_RSN_CURR);
+        if !dialysis {
+            assert!(
+                matches!(reason.as_str(), Some("0" | "1")),
+                "{who}: {reason:?}"
+            );
+        }
+        on_dialysis += u32::from(dialysis);
+        // The Coverage resources show the same flags.
+        if read < 5 && (dialysis || bene.index < 3) {
+            let id = format!("part-a-{}", bene.bene_id);
+            let cov = api.read_coverage(&id, "").unwrap();
+            let cov: serde_json::Value = serde_json::from_slice(&cov).unwrap();
+            assert_eq!(
+                extension(&cov, "esrd_ind").as_deref(),
+                esrd.as_str(),
+                "{who}"
+            );
+            assert_eq!(
+                extension(&cov, "ms_cd").as_deref(),
+                status.as_str(),
+                "{who}"
+            );
+            read += 1;
+        }
+    }
+    assert!(on_dialysis > 100, "{on_dialysis} of 2000 on dialysis");
 }

@@ -2,6 +2,9 @@
 //! life that could have been lived. The deal hands out claims like cards, so one beneficiary
 //! may hold several "expired" discharges and keep receiving care long after any of them.
 //!
+//! Enrollment follows the claims too: a beneficiary holding dialysis claims has end-stage
+//! renal disease, one holding none is not flagged with it.
+//!
 //! The pass reads and changes only this beneficiary and its claims, draws nothing and
 //! depends on no other record, so a beneficiary computed alone still equals the same
 //! beneficiary in a full run, whatever the threads or shards.
@@ -31,8 +34,16 @@ pub const AFTER_DEATH_DAYS: i32 = 30;
 ///   (`01`, patient status indicator `A`);
 /// - the beneficiary dies on that discharge's last day (`DEATH_DT`, `V_DOD_SW` = `V`), or,
 ///   without one, keeps the death date it was drawn with, if any;
-/// - claims starting more than [`AFTER_DEATH_DAYS`] after the death are dropped.
+/// - claims starting more than [`AFTER_DEATH_DAYS`] after the death are dropped;
+/// - the ESRD flags follow the dialysis claims kept (see [`set_esrd`]).
 pub fn settle(bene: &mut Beneficiary, claims: &mut Vec<Claim>) {
+    die(bene, claims);
+    let esrd = claims.iter().any(is_dialysis);
+    set_esrd(bene, esrd);
+}
+
+/// The death part of [`settle`].
+fn die(bene: &mut Beneficiary, claims: &mut Vec<Claim>) {
     let last = claims
         .iter()
         .enumerate()
@@ -80,4 +91,44 @@ fn survive(c: &mut Claim) {
     if h.table().position(Col::NCH_PTNT_STATUS_IND_CD).is_some() {
         h.set(Col::NCH_PTNT_STATUS_IND_CD, Value::Str("A"));
     }
+}
+
+/// Whether a claim is a dialysis facility's bill: an outpatient claim with type of bill 72x
+/// (facility type 7, clinic; classification 2, hospital-based or independent renal dialysis
+/// facility), as the `opbill 72` scenarios write them.
+pub fn is_dialysis(c: &Claim) -> bool {
+    let h = &c.header;
+    c.kind == ClaimType::Outpatient
+        && h.get(Col::CLM_FAC_TYPE_CD).as_str() == Some("7")
+        && h.get(Col::CLM_SRVC_CLSFCTN_TYPE_CD).as_str() == Some("2")
+}
+
+/// Sets the ESRD indicator (`Y` or `0`), the Medicare status code (and its monthly copies)
+/// and the current entitlement reason to agree with `esrd`, keeping the rest of the drawn
+/// entitlement: aged stays aged (`10`/`11`); the young are disabled, with ESRD (`21`, or
+/// `31` when entitled by ESRD alone) or without (`20`). The original entitlement reason is
+/// history and stays.
+pub fn set_esrd(bene: &mut Beneficiary, esrd: bool) {
+    let r = &mut bene.record;
+    let aged = matches!(r.get(Col::BENE_MDCR_STATUS_CD).as_str(), Some("10" | "11"));
+    let esrd_only = r.get(Col::BENE_MDCR_STATUS_CD).as_str() == Some("31");
+    let status = match (aged, esrd_only, esrd) {
+        (true, _, false) => "10",
+        (true, _, true) => "11",
+        (false, true, true) => "31",
+        (false, false, true) => "21",
+        (false, _, false) => "20",
+    };
+    r.set(Col::BENE_ESRD_IND, Value::Str(if esrd { "Y" } else { "0" }));
+    r.set(Col::BENE_MDCR_STATUS_CD, Value::Str(status));
+    for col in super::beneficiary::status_months() {
+        r.set(*col, Value::Str(status));
+    }
+    let reason = match (r.get(Col::BENE_ENTLMT_RSN_CURR).as_str(), esrd) {
+        (Some("1" | "3"), true) => "3",
+        (Some("2"), true) => "2",
+        (Some("1" | "2" | "3"), false) => "1",
+        _ => "0",
+    };
+    r.set(Col::BENE_ENTLMT_RSN_CURR, Value::Str(reason));
 }
