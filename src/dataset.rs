@@ -151,7 +151,7 @@ impl Dataset {
             };
             let mut bene = self.drawn(i);
             let mut claims = self.deal(&b, i, &bene);
-            generate::settle(&mut bene, &mut claims);
+            generate::settle(&mut bene, &mut claims, self.opts.end_date);
             out.push((bene, claims));
             block = Some(b);
         }

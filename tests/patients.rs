@@ -126,6 +126,7 @@ fn the_api_serves_the_settled_patient() {
     .unwrap();
     let ds = api.dataset();
     let (i, dropped) = (0..300)
+        .filter(|&i| !ds.beneficiary(i).record.get(Col::DEATH_DT).is_null())
         .find_map(|i| {
             let kept: Vec<(ClaimType, u64)> =
                 ds.claims(i).iter().map(|c| (c.kind, c.card)).collect();
@@ -231,4 +232,39 @@ fn the_esrd_flags_follow_the_dialysis_claims() {
         }
     }
     assert!(on_dialysis > 100, "{on_dialysis} of 2000 on dialysis");
+}
+
+#[test]
+fn home_health_periods_do_not_overlap() {
+    let ds = Dataset::new(Options {
+        users: 2000,
+        ..Options::default()
+    })
+    .unwrap();
+    let (mut periods, mut overlapping) = (0, 0);
+    for (_, claims) in ds.chunk(0..2000) {
+        let span = |c: &Claim| {
+            let h = &c.header;
+            (
+                h.get(Col::CLM_FROM_DT).as_date().unwrap(),
+                h.get(Col::CLM_THRU_DT).as_date().unwrap(),
+            )
+        };
+        let hha: Vec<(Date, Date)> = claims
+            .iter()
+            .filter(|c| c.kind == ClaimType::Hha)
+            .map(span)
+            .collect();
+        periods += hha.len();
+        overlapping += (0..hha.len())
+            .filter(|&a| {
+                (0..hha.len()).any(|b| a != b && hha[a].0 <= hha[b].1 && hha[b].0 <= hha[a].1)
+            })
+            .count();
+    }
+    assert!(periods > 300, "{periods} home health periods");
+    assert!(
+        overlapping * 100 <= periods,
+        "{overlapping} of {periods} overlap another"
+    );
 }

@@ -36,7 +36,11 @@ pub const AFTER_DEATH_DAYS: i32 = 30;
 ///   without one, keeps the death date it was drawn with, if any;
 /// - claims starting more than [`AFTER_DEATH_DAYS`] after the death are dropped;
 /// - the ESRD flags follow the dialysis claims kept (see [`set_esrd`]).
-pub fn settle(bene: &mut Beneficiary, claims: &mut Vec<Claim>) {
+///
+/// Before all that, home health periods are made one after another ([`one_hha_at_a_time`]);
+/// `end` is the last day of the run's window.
+pub fn settle(bene: &mut Beneficiary, claims: &mut Vec<Claim>, end: Date) {
+    one_hha_at_a_time(claims, end);
     die(bene, claims);
     let esrd = claims.iter().any(is_dialysis);
     set_esrd(bene, esrd);
@@ -64,6 +68,51 @@ fn die(bene: &mut Beneficiary, claims: &mut Vec<Claim>) {
         let limit = day.plus(AFTER_DEATH_DAYS);
         claims.retain(|c| start(c).is_none_or(|s| s <= limit));
     }
+}
+
+/// Home health periods one at a time: a beneficiary has one home health agency, and a
+/// period that would start before the previous one ends (by its first day, then its place
+/// in the list) moves later by whole weeks, so every date keeps its weekday (the weekly
+/// processing date stays a Friday), to start after it; a period moved past `end` is dropped.
+pub fn one_hha_at_a_time(claims: &mut Vec<Claim>, end: Date) {
+    let mut order: Vec<(Date, usize)> = claims
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ClaimType::Hha)
+        .filter_map(|(k, c)| start(c).map(|s| (s, k)))
+        .collect();
+    order.sort();
+    let mut busy_until: Option<Date> = None;
+    let mut gone = vec![false; claims.len()];
+    for (from, k) in order {
+        let c = &mut claims[k];
+        let weeks = busy_until.map_or(0, |b| (b.days_since(from) + 7).max(0) / 7);
+        if weeks > 0 {
+            c.header.shift_dates(7 * weeks);
+            if let Some(lines) = &mut c.lines {
+                lines.shift_dates(7 * weeks);
+            }
+        }
+        match last_date(c) {
+            Some(last) if last <= end => busy_until = c.header.get(Col::CLM_THRU_DT).as_date(),
+            _ => gone[k] = true,
+        }
+    }
+    let mut k = 0;
+    claims.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
+}
+
+/// The latest date anywhere on a claim.
+fn last_date(c: &Claim) -> Option<Date> {
+    let lines = c.lines.iter().flat_map(|ls| ls.iter());
+    std::iter::once(c.header.view())
+        .chain(lines)
+        .flat_map(|r| r.vals.iter())
+        .filter_map(|v| v.as_date())
+        .max()
 }
 
 /// The last day of a claim whose discharge status says the patient died, else `None`.
