@@ -56,9 +56,21 @@ impl Dataset {
         &self.opts
     }
 
-    /// Beneficiary `i` (a user index within the run).
+    /// Beneficiary `i` (a user index within the run), as its claims leave it (its death
+    /// follows from them, see [`generate::settle`]). O(its claims + its block).
     pub fn beneficiary(&self, i: u64) -> Beneficiary {
+        self.patient(i).0
+    }
+
+    /// Beneficiary `i` as drawn, before its claims settle it: its ids, names, sex and
+    /// address are final, its death and ESRD flags may not be. O(1), no deck needed.
+    pub fn drawn(&self, i: u64) -> Beneficiary {
         generate::beneficiary(&self.opts, i)
+    }
+
+    /// Beneficiary `i` and its claims, settled. O(its claims + its block).
+    pub fn patient(&self, i: u64) -> (Beneficiary, Vec<Claim>) {
+        self.chunk(i..i + 1).pop().expect("one user")
     }
 
     /// How many claims of each type user `i` holds.
@@ -66,7 +78,8 @@ impl Dataset {
         generate::claim_counts(&self.opts, i)
     }
 
-    /// Claims of each type held by `users` (within the run): O(their blocks), in parallel.
+    /// Claims of each type dealt to `users` (within the run), before [`generate::settle`]
+    /// drops those after a death: O(their blocks), in parallel.
     pub fn claims_of(&self, users: Range<u64>) -> PerType<u64> {
         self.assert_in_run(&users);
         let blocks = users.start / BLOCK..users.end.div_ceil(BLOCK);
@@ -98,21 +111,22 @@ impl Dataset {
     }
 
     /// Claim `card` of type `t`, given to `holder`: the holder's sex decides its scenario
-    /// (see [`generate::claim`]), its BENE_ID is stamped on it.
+    /// (see [`generate::claim`]), its BENE_ID is stamped on it. This is the claim as dealt;
+    /// [`Dataset::claims`] lists the holder's claims once settled.
     pub fn claim(&self, t: ClaimType, card: u64, holder: &Beneficiary) -> Claim {
         let mut c = generate::claim(&self.opts, t, card, holder.sex());
         generate::give_to(&mut c, holder.bene_id);
         c
     }
 
-    /// All claims of user `i`: by type, then by slot. O(its claims + its block).
+    /// All claims of user `i`, settled: by type, then by slot. O(its claims + its block).
     pub fn claims(&self, i: u64) -> Vec<Claim> {
-        let (_, claims) = self.chunk(i..i + 1).pop().expect("one user");
-        claims
+        self.patient(i).1
     }
 
-    /// The user of this run holding the claim (or Part D event) `claim_id`, or `None` when
-    /// the id names no card of a user of this run. O(the holder's block).
+    /// The user of this run dealt the claim (or Part D event) `claim_id`, or `None` when
+    /// the id names no card of a user of this run. O(the holder's block). The holder's
+    /// settled claims may not keep it (see [`generate::settle`]).
     pub fn holder_of(&self, claim_id: i64) -> Option<u64> {
         let (t, block, place) = ids::card_of_claim_id(claim_id)?;
         let run = self.opts.user_range();
@@ -124,8 +138,8 @@ impl Dataset {
         run.contains(&holder).then_some(holder)
     }
 
-    /// Beneficiaries `users` (consecutive, within the run) with their claims, one block
-    /// look-up per block the chunk touches.
+    /// Beneficiaries `users` (consecutive, within the run) with their claims, dealt then
+    /// settled one beneficiary at a time, one block look-up per block the chunk touches.
     pub fn chunk(&self, users: Range<u64>) -> Vec<(Beneficiary, Vec<Claim>)> {
         self.assert_in_run(&users);
         let mut out = Vec::with_capacity((users.end - users.start) as usize);
@@ -135,8 +149,9 @@ impl Dataset {
                 Some(b) if b.users().contains(&i) => b,
                 _ => self.block(i / BLOCK),
             };
-            let bene = self.beneficiary(i);
-            let claims = self.deal(&b, i, &bene);
+            let mut bene = self.drawn(i);
+            let mut claims = self.deal(&b, i, &bene);
+            generate::settle(&mut bene, &mut claims, self.opts.end_date);
             out.push((bene, claims));
             block = Some(b);
         }

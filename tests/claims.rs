@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 
 use bbgen::codes;
+use bbgen::generate::life::{death_discharge, start};
 use bbgen::generate::providers::is_valid_npi;
-use bbgen::generate::{ClaimTally, scenario_of};
-use bbgen::model::{Beneficiary, Claim, ClaimType, RowRef, Sex, ids};
+use bbgen::generate::{ClaimTally, scenario_of, settle};
+use bbgen::model::{Beneficiary, Claim, ClaimType, PerType, RowRef, Sex, ids};
 use bbgen::schema::{Col, SqlType};
 use bbgen::seeds::calibration;
 use bbgen::seeds::clinical::clinical;
@@ -110,13 +111,34 @@ fn volumes_follow_the_calibration() {
     assert!(f64::from(max) >= 5.0 * mean, "max {max}, mean {mean}");
 }
 
+/// The claims dealt to user `i` (before they are settled).
+fn dealt(ds: &Dataset, i: u64) -> Vec<Claim> {
+    let (holder, slots) = (ds.drawn(i), ds.slots(i));
+    ClaimType::ALL
+        .into_iter()
+        .flat_map(|t| slots[t].clone().map(move |s| (t, s)))
+        .map(|(t, s)| ds.claim(t, ds.card(t, s), &holder))
+        .collect()
+}
+
 #[test]
 fn the_tally_counts_claims_and_lines() {
-    let ds = Dataset::new(opts(50)).unwrap();
-    for i in 0..50 {
-        let claims = ds.claims(i);
+    let ds = Dataset::new(opts(300)).unwrap();
+    let mut short = 0;
+    for i in 0..300 {
+        let (bene, claims) = ds.patient(i);
         let t = ClaimTally::of(&claims);
-        assert_eq!(t.claims, ds.claim_counts(i).map(u64::from));
+        let each = PerType::from_fn(|k| claims.iter().filter(|c| c.kind == k).count() as u64);
+        assert_eq!(t.claims, each, "user {i}");
+        // The counts drawn, less what settling dropped: claims long after a death, home
+        // health periods pushed out of the window.
+        let counts = ds.claim_counts(i).map(u64::from);
+        assert!(t.claims.iter().zip(counts.iter()).all(|(a, b)| a <= b));
+        let alive = bene.record.get(Col::DEATH_DT).is_null();
+        if alive && counts[ClaimType::Hha] <= 1 {
+            assert_eq!(t.claims, counts, "user {i}");
+        }
+        short += u32::from(t.claims != counts);
         let lines: u64 = claims
             .iter()
             .map(|c| c.lines.as_ref().map_or(1, |l| l.len() as u64))
@@ -124,6 +146,7 @@ fn the_tally_counts_claims_and_lines() {
         assert_eq!(t.total_lines(), lines);
         assert_eq!(t.lines_of(ClaimType::PartD), t.claims_of(ClaimType::PartD));
     }
+    assert!(short > 0, "some of 300 die and lose claims");
 }
 
 #[test]
@@ -580,12 +603,14 @@ fn the_documented_examples_are_scenarios() {
 }
 
 /// Every claim of a run, by holder: each block's decks walked slot by slot, each run of
-/// slots given to its owner (the order a full run deals them in).
+/// slots given to its owner (the order a full run deals them in), then each holder's claims
+/// settled.
 const BLOCK: u64 = ids::BLOCK_USERS;
 
 fn full_run(ds: &Dataset) -> Vec<Vec<Claim>> {
     let users = ds.options().user_range();
     let slots: Vec<_> = users.clone().map(|i| ds.slots(i)).collect();
+    let drawn: Vec<_> = users.clone().map(|i| ds.drawn(i)).collect();
     let mut out: Vec<Vec<Claim>> = vec![Vec::new(); slots.len()];
     for t in ClaimType::ALL {
         let mut next = slots[0][t].start;
@@ -601,9 +626,12 @@ fn full_run(ds: &Dataset) -> Vec<Vec<Claim>> {
             );
             next = r.end;
             for slot in r {
-                out[u].push(ds.claim(t, ds.card(t, slot), &ds.beneficiary(i)));
+                out[u].push(ds.claim(t, ds.card(t, slot), &drawn[u]));
             }
         }
+    }
+    for (mut bene, claims) in drawn.into_iter().zip(&mut out) {
+        settle(&mut bene, claims, ds.options().end_date);
     }
     out
 }
@@ -700,13 +728,43 @@ fn the_deal_only_moves_claims_between_holders() {
         shuffled.claims_of(0..users).iter().sum::<u64>()
     );
     assert!(a == b, "the same cards, whoever holds them");
-    // A dealt claim is the card's claim, given to its holder.
-    for i in [0, 777, users - 1] {
-        for c in shuffled.claims(i) {
-            let card = shuffled.claim(c.kind, c.card, &shuffled.beneficiary(i));
-            assert!(c == card, "user {i}");
+    // A dealt claim is the card's claim, given to its holder; settling it may only drop it,
+    // move a home health period or make a death discharge a routine one.
+    let (mut survived, mut moved) = (0, 0);
+    for i in (0..300).chain([users - 1]) {
+        let kept = shuffled.claims(i);
+        let mut cards = dealt(&shuffled, i).into_iter();
+        for c in kept {
+            let mut card = cards
+                .find(|d| (d.kind, d.card) == (c.kind, c.card))
+                .unwrap();
+            let days = start(&c).unwrap().days_since(start(&card).unwrap());
+            if days != 0 {
+                // A home health period moved later by whole weeks.
+                assert_eq!(c.kind, ClaimType::Hha, "user {i}");
+                assert!(days > 0 && days % 7 == 0, "user {i}: moved {days} days");
+                card.header.shift_dates(days);
+                card.lines.as_mut().unwrap().shift_dates(days);
+                moved += 1;
+            }
+            if c != card {
+                assert!(death_discharge(&card).is_some(), "user {i}: {c:?}");
+                assert_eq!(c.header.get(Col::PTNT_DSCHRG_STUS_CD), Value::Str("01"));
+                for col in [Col::PTNT_DSCHRG_STUS_CD, Col::NCH_PTNT_STATUS_IND_CD] {
+                    if card.header.table().position(col).is_some() {
+                        card.header.set(col, c.header.get(col));
+                    }
+                }
+                survived += 1;
+            }
+            assert!(c == card, "user {i}: only the dates or discharge changed");
         }
     }
+    assert!(
+        moved > 0,
+        "some of 300 users held overlapping home health periods"
+    );
+    assert!(survived > 0, "some of 300 users held two deaths");
     // And the shuffle does move them.
     let holder_cards = |ds: &Dataset| -> Vec<u64> { ds.claims(0).iter().map(|c| c.card).collect() };
     assert_ne!(holder_cards(&shuffled), holder_cards(&ordered));

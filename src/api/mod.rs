@@ -93,7 +93,8 @@ impl Api {
         resolve(who, self.ds.options())
     }
 
-    /// Beneficiary `i` (from [`Api::resolve`]): names, log-in and ids, e.g. for userinfo.
+    /// Beneficiary `i` (from [`Api::resolve`]), settled by its claims: names, log-in and ids,
+    /// e.g. for userinfo, and the death and enrollment its Patient and Coverage show.
     pub fn beneficiary(&self, i: u64) -> Beneficiary {
         self.ds.beneficiary(i)
     }
@@ -107,17 +108,15 @@ impl Api {
     /// `fhir/bundles/<patient id>.json` (R4) or `fhir-stu3/bundles/<patient id>.json` (STU3).
     pub fn document_of(&self, version: FhirVersion, i: u64) -> Vec<u8> {
         let mut out = Vec::new();
-        Renderer::of(version, self.ds.options(), &self.codes).bundle(
-            &mut out,
-            &self.beneficiary(i),
-            &self.ds.claims(i),
-        );
+        let (b, claims) = self.ds.patient(i);
+        Renderer::of(version, self.ds.options(), &self.codes).bundle(&mut out, &b, &claims);
         out
     }
 
     /// User `i` and its claims as rows (see [`rows_json`]), as `bbgen patient` prints them.
     pub fn rows(&self, i: u64) -> Vec<u8> {
-        rows_json::patient_rows(&self.beneficiary(i), &self.ds.claims(i))
+        let (b, claims) = self.ds.patient(i);
+        rows_json::patient_rows(&b, &claims)
     }
 
     fn renderer(&self, v: FhirVersion) -> Renderer<'_> {

@@ -2,10 +2,9 @@
 //! `ExplanationOfBenefit/<type>-<claim id>`, each the bytes of its NDJSON line (without the
 //! newline). A malformed id is the FHIR server's 400; an id of no resource of this run is 404.
 
-use super::search::Held;
 use super::{Api, ApiError, NOT_FOUND, UPSTREAM, who};
 use crate::emit::fhir::{FhirVersion, parts};
-use crate::model::{ClaimType, ids};
+use crate::model::{Claim, ClaimType, ids};
 
 impl Api {
     /// The Patient with this FHIR id (its BENE_ID), in `v` (R4 for v2, STU3 for v1). `_base`:
@@ -42,30 +41,38 @@ impl Api {
         Ok(out)
     }
 
-    /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`). Only that claim
-    /// is generated, once [`Api::eob_holder`] found who holds it.
+    /// The ExplanationOfBenefit with this FHIR id (`carrier--100000000001`), found among the
+    /// settled claims of the holder [`Api::eob_holder`] finds.
     pub fn read_eob(&self, v: FhirVersion, id: &str, _base: &str) -> Result<Vec<u8>, ApiError> {
-        let (i, held) = self.locate(id)?;
-        let claim = held.generate(self.dataset(), &self.beneficiary(i));
+        let (_, claim) = self.locate(id)?;
         let mut out = Vec::new();
         self.renderer(v).eob(&mut out, &claim);
         Ok(out)
     }
 
     /// The user index of the holder of the EOB with this FHIR id, found through the deal's
-    /// inverse in O(the holder's block), so a server can refuse someone else's claim.
+    /// inverse in O(the holder's block and claims), so a server can refuse someone else's
+    /// claim; 404 for a claim the holder's settled claims dropped.
     pub fn eob_holder(&self, id: &str) -> Result<u64, ApiError> {
         self.locate(id).map(|(i, _)| i)
     }
 
-    /// The holder and the card of an EOB id; 404 unless the id's type is its claim's.
-    fn locate(&self, id: &str) -> Result<(u64, Held), ApiError> {
+    /// The holder and the settled claim of an EOB id; 404 unless the id's type is its
+    /// claim's and the holder keeps it.
+    fn locate(&self, id: &str) -> Result<(u64, Claim), ApiError> {
         let (kind, claim_id) = eob_id(id)?;
         let (t, block, place) = ids::card_of_claim_id(claim_id)
             .filter(|(t, _, _)| *t == kind)
             .ok_or_else(not_found)?;
         let i = self.dataset().holder_of(claim_id).ok_or_else(not_found)?;
-        Ok((i, Held::unread(t, ids::card(block, place))))
+        let card = ids::card(block, place);
+        let claim = self
+            .dataset()
+            .claims(i)
+            .into_iter()
+            .find(|c| c.kind == t && c.card == card)
+            .ok_or_else(not_found)?;
+        Ok((i, claim))
     }
 }
 

@@ -7,9 +7,8 @@ use super::{Api, ApiError, UPSTREAM, dates};
 use crate::emit::fhir::bundle::PageError;
 use std::borrow::Cow;
 
-use crate::Dataset;
 use crate::emit::fhir::{FhirVersion, eob_order_of_ids, parts, service_end};
-use crate::model::{Beneficiary, Claim, ClaimType, ids};
+use crate::model::{Claim, ClaimType, ids};
 
 impl Api {
     /// The `Patient?_id=` searchset page of user `i` (from [`Api::resolve`]).
@@ -50,64 +49,35 @@ impl Api {
         Ok(out)
     }
 
-    /// The `ExplanationOfBenefit?patient=` searchset page of user `i`: its EOBs in the API's
-    /// order, less those `type`, `service-date` and `_lastUpdated` exclude. A claim is generated
-    /// only when the page holds it or `service-date` must read it: the order and `type` need
-    /// only each claim's type and card.
+    /// The `ExplanationOfBenefit?patient=` searchset page of user `i`: its settled EOBs in
+    /// the API's order, less those `type`, `service-date` and `_lastUpdated` exclude.
     pub fn search_eob(
         &self,
         v: FhirVersion,
         i: u64,
         q: &SearchParams,
     ) -> Result<Vec<u8>, ApiError> {
-        let holder = self.beneficiary(i);
-        let mut held = self.held(i, q);
-        if !q.service_date.is_empty() {
-            held.retain_mut(|h| served(q, h.claim(self.dataset(), &holder)));
-        }
+        let (holder, mut held) = self.dataset().patient(i);
+        let fresh = self.fresh(q);
+        let wanted = |c: &Claim| q.types.as_ref().is_none_or(|ts| ts.contains(&c.kind));
+        held.retain(|c| fresh && wanted(c) && served(q, c));
         let keys: Vec<(ClaimType, i64)> = held
             .iter()
-            .map(|h| (h.kind, ids::claim_id(h.kind, h.card)))
+            .map(|c| (c.kind, ids::claim_id(c.kind, c.card)))
             .collect();
         let order = eob_order_of_ids(&keys);
         let links = q.links_for(Searched::Eob);
         let mut out = Vec::new();
-        let claim_at = |n: usize| {
-            let h = &held[order[n]];
-            match &h.claim {
-                Some(c) => Cow::Borrowed(c),
-                None => Cow::Owned(h.generate(self.dataset(), &holder)),
-            }
-        };
         self.renderer(v)
             .eob_search(
                 &mut out,
                 holder.bene_id,
                 order.len(),
                 &q.page(&links),
-                claim_at,
+                |n: usize| Cow::Borrowed(&held[order[n]]),
             )
             .map_err(page_error)?;
         Ok(out)
-    }
-
-    /// User `i`'s claims of the types `q` asks for, not yet generated, in the order
-    /// [`crate::Dataset::claims`] lists them; none if `_lastUpdated` excludes the run.
-    fn held(&self, i: u64, q: &SearchParams) -> Vec<Held> {
-        if !self.fresh(q) {
-            return Vec::new();
-        }
-        let ds = self.dataset();
-        let slots = ds.slots(i);
-        ClaimType::ALL
-            .into_iter()
-            .filter(|t| q.types.as_ref().is_none_or(|ts| ts.contains(t)))
-            .flat_map(|kind| {
-                slots[kind]
-                    .clone()
-                    .map(move |s| Held::unread(kind, ds.card(kind, s)))
-            })
-            .collect()
     }
 
     /// Whether this run's `meta.lastUpdated`, the same for every resource, meets every
@@ -118,43 +88,14 @@ impl Api {
     }
 }
 
-/// One of a patient's claims: its type and card, and the claim once generated.
-pub(super) struct Held {
-    kind: ClaimType,
-    card: u64,
-    claim: Option<Claim>,
-}
-
-impl Held {
-    /// Card `card` of type `kind`, not generated yet.
-    pub(super) fn unread(kind: ClaimType, card: u64) -> Held {
-        Held {
-            kind,
-            card,
-            claim: None,
-        }
-    }
-
-    /// The claim, as [`crate::Dataset::claims`] generates it for its holder.
-    pub(super) fn generate(&self, ds: &Dataset, holder: &Beneficiary) -> Claim {
-        ds.claim(self.kind, self.card, holder)
-    }
-
-    /// The claim, generated on first use and kept.
-    fn claim(&mut self, ds: &Dataset, holder: &Beneficiary) -> &Claim {
-        if self.claim.is_none() {
-            self.claim = Some(self.generate(ds, holder));
-        }
-        self.claim.as_ref().expect("just generated")
-    }
-}
-
-/// Whether the claim's service end meets every `service-date` bound.
+/// Whether the claim's service end meets every `service-date` bound (any claim, when the
+/// search has none).
 fn served(q: &SearchParams, c: &Claim) -> bool {
-    service_end(c).is_some_and(|d| {
-        let day = dates::day(d);
-        q.service_date.iter().all(|b| b.admits(&day))
-    })
+    q.service_date.is_empty()
+        || service_end(c).is_some_and(|d| {
+            let day = dates::day(d);
+            q.service_date.iter().all(|b| b.admits(&day))
+        })
 }
 
 /// A page the FHIR server refuses, with its wording: `_count` over the maximum is the front

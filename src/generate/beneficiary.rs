@@ -87,6 +87,12 @@ const PART_C_CONTRACTS: [&str; 6] = ["H0028", "H0524", "H1036", "H3312", "H5216"
 /// Stand-alone Part D contracts (PDPs).
 const PART_D_CONTRACTS: [&str; 6] = ["S4802", "S5601", "S5617", "S5810", "S5921", "S7694"];
 
+/// The monthly Medicare status columns (`MDCR_STUS_JAN_CD` …), which repeat
+/// `BENE_MDCR_STATUS_CD` for every month of the year.
+pub(super) fn status_months() -> &'static [Col; 12] {
+    &MONTH_COLS.status
+}
+
 /// Beneficiary `i` from the stream `(seed, Beneficiary, i)`.
 pub fn beneficiary(opts: &Options, i: u64) -> Beneficiary {
     let mut d = Draw::new(opts.seed, Domain::Beneficiary, i);

@@ -3,7 +3,9 @@
 mod beneficiary;
 pub mod claim;
 mod counts;
+pub mod life;
 
 pub use beneficiary::beneficiary;
 pub use claim::{ClaimTally, claim, give_to, providers, scenario_of};
 pub use counts::claim_counts;
+pub use life::settle;

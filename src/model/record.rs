@@ -43,6 +43,11 @@ impl Record {
         self.view().get(col)
     }
 
+    /// Moves every date of the row by `days` (a claim moved in time).
+    pub fn shift_dates(&mut self, days: i32) {
+        shift(&mut self.vals, days);
+    }
+
     /// Sets `col`.
     ///
     /// # Panics
@@ -140,6 +145,11 @@ impl Lines {
         }
     }
 
+    /// Moves every date of every line by `days` (a claim moved in time).
+    pub fn shift_dates(&mut self, days: i32) {
+        shift(&mut self.vals, days);
+    }
+
     /// Line `i`, for changing.
     pub fn get_mut(&mut self, i: usize) -> LineMut<'_> {
         let w = self.table.width();
@@ -171,5 +181,14 @@ impl LineMut<'_> {
             vals: self.vals,
         }
         .get(col)
+    }
+}
+
+/// Moves every date among `vals` by `days`.
+fn shift(vals: &mut [Value], days: i32) {
+    for v in vals {
+        if let Value::Date(d) = v {
+            *d = d.plus(days);
+        }
     }
 }
