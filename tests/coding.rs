@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use bbgen::emit::fhir::Renderer;
+use bbgen::emit::fhir::{FhirVersion, Renderer};
 use bbgen::generate::give_to;
 use bbgen::model::{Claim, ClaimType, RowRef};
 use bbgen::schema::Col;
@@ -39,10 +39,13 @@ fn text(r: RowRef, c: Col) -> Option<String> {
     r.get(c).as_str().map(str::to_owned)
 }
 
-/// The FHIR ExplanationOfBenefit of a claim.
-fn eob(c: &Claim) -> Json {
+/// Both FHIR versions bbgen writes.
+const VERSIONS: [FhirVersion; 2] = [FhirVersion::R4, FhirVersion::Stu3];
+
+/// The ExplanationOfBenefit of a claim in one FHIR version.
+fn eob_in(version: FhirVersion, c: &Claim) -> Json {
     let ds = dataset();
-    let r = Renderer::new(ds.options(), bbgen::codes::Codes::builtin_ref());
+    let r = Renderer::of(version, ds.options(), bbgen::codes::Codes::builtin_ref());
     let mut c = c.clone();
     give_to(&mut c, -1_000_000);
     let mut out = Vec::new();
@@ -57,19 +60,35 @@ fn share<T>(items: &[T], f: impl Fn(&T) -> bool) -> f64 {
 
 #[test]
 fn institutional_item_quantities_are_the_lines_unit_counts() {
+    // A unit count is whole; the line's NDC quantity beside it has three decimals, and the
+    // count must not take that scale (6 units once printed as 0.006). v1 (STU3) gives the
+    // unit count as the item quantity; v2 (R4) the NDC quantity when the line has one.
+    let mut checked = 0;
     for t in [ClaimType::Hha, ClaimType::Hospice, ClaimType::Snf] {
         for c in claims(t).iter().take(150) {
-            let v = eob(c);
             let lines = c.lines.as_ref().unwrap();
-            let items = v["item"].as_array().unwrap();
-            assert_eq!(items.len(), lines.len());
-            for (item, l) in items.iter().zip(lines.iter()) {
-                let units = l.get(Col::REV_CNTR_UNIT_CNT).as_int().unwrap();
-                let q = item["quantity"]["value"].as_f64().unwrap();
-                assert_eq!(q, units as f64, "{t:?} item quantity {q}, {units} units");
+            for version in VERSIONS {
+                let v = eob_in(version, c);
+                let items = v["item"].as_array().unwrap();
+                assert_eq!(items.len(), lines.len());
+                for (item, l) in items.iter().zip(lines.iter()) {
+                    let units = l.get(Col::REV_CNTR_UNIT_CNT).as_int().unwrap();
+                    let ndc = l.get(Col::REV_CNTR_NDC_QTY).as_int();
+                    let want = match (version, ndc) {
+                        (FhirVersion::R4, Some(thousandths)) => thousandths as f64 / 1000.0,
+                        _ => units as f64,
+                    };
+                    let q = item["quantity"]["value"].as_f64().unwrap();
+                    assert_eq!(
+                        q, want,
+                        "{t:?} {version:?} item quantity {q}, {units} units"
+                    );
+                    checked += usize::from(units > 1);
+                }
             }
         }
     }
+    assert!(checked > 100, "{checked} items of more than one unit");
 }
 
 #[test]
@@ -77,35 +96,49 @@ fn home_health_items_show_their_hipps_code() {
     let hha = claims(ClaimType::Hha);
     for c in hha.iter().take(200) {
         let lines = c.lines.as_ref().unwrap();
-        let v = eob(c);
-        for (item, l) in v["item"].as_array().unwrap().iter().zip(lines.iter()) {
-            if text(l, Col::REV_CNTR).as_deref() != Some("0023") {
-                continue;
+        for version in VERSIONS {
+            let v = eob_in(version, c);
+            // The line's product: `productOrService` in R4, `service` in STU3.
+            let product = match version {
+                FhirVersion::R4 => "productOrService",
+                _ => "service",
+            };
+            for (item, l) in v["item"].as_array().unwrap().iter().zip(lines.iter()) {
+                if text(l, Col::REV_CNTR).as_deref() != Some("0023") {
+                    continue;
+                }
+                let hipps = text(l, Col::REV_CNTR_APC_HIPPS_CD).expect("HIPPS on 0023");
+                assert_eq!(
+                    text(l, Col::HCPCS_CD),
+                    Some(hipps.clone()),
+                    "HCPCS_CD = HIPPS"
+                );
+                let codes: Vec<&str> = item[product]["coding"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["code"].as_str().unwrap())
+                    .collect();
+                assert!(
+                    codes.contains(&hipps.as_str()),
+                    "{version:?} {codes:?} lacks {hipps}"
+                );
             }
-            let hipps = text(l, Col::REV_CNTR_APC_HIPPS_CD).expect("HIPPS on 0023");
-            assert_eq!(
-                text(l, Col::HCPCS_CD),
-                Some(hipps.clone()),
-                "HCPCS_CD = HIPPS"
-            );
-            let codes: Vec<&str> = item["productOrService"]["coding"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["code"].as_str().unwrap())
-                .collect();
-            assert!(codes.contains(&hipps.as_str()), "{codes:?} lacks {hipps}");
         }
     }
 }
 
-/// Whether an EOB lists a diagnosis of type `principal`.
-fn has_principal(v: &Json) -> bool {
-    v["diagnosis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["type"][0]["coding"][0]["code"].as_str() == Some("principal"))
+/// Whether an EOB lists a diagnosis of type `code` (`principal`, `admitting`).
+fn has_dx_type(v: &Json, code: &str) -> bool {
+    v["diagnosis"].as_array().unwrap().iter().any(|d| {
+        d["type"].as_array().into_iter().flatten().any(|t| {
+            t["coding"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["code"].as_str() == Some(code))
+        })
+    })
 }
 
 #[test]
@@ -125,7 +158,17 @@ fn admitting_and_principal_diagnoses_differ_at_realistic_rates() {
         for c in cs.iter().take(300) {
             let h = c.header.view();
             let differ = text(h, Col::ADMTG_DGNS_CD) != text(h, Col::PRNCPAL_DGNS_CD);
-            assert_eq!(has_principal(&eob(c)), differ, "{t:?} principal type");
+            for version in VERSIONS {
+                let v = eob_in(version, c);
+                assert!(has_dx_type(&v, "admitting"), "{t:?} {version:?} admitting");
+                // BFD writes the principal type only on a principal that is not also the
+                // admitting diagnosis (in v1, as in v2).
+                assert_eq!(
+                    has_dx_type(&v, "principal"),
+                    differ,
+                    "{t:?} {version:?} principal type"
+                );
+            }
         }
     }
 }

@@ -203,6 +203,13 @@ pub fn quantity(j: &mut J<'_>, k: &str, v: &Value, scale: u16) {
     j.end(o);
 }
 
+/// An item's `"quantity":{"value":…}` from one column of a line (or a Part D event), at that
+/// column's own scale: a line table mixes whole unit counts with three-decimal NDC
+/// quantities, and a count printed at another column's scale reads a thousand times too small.
+pub fn item_quantity(j: &mut J<'_>, row: &Row<'_>, col: Col) {
+    quantity(j, "quantity", &row.get(col), scale_of(row.table, col));
+}
+
 /// `"k":{"value":…,"currency":"USD"}`.
 pub fn money(j: &mut J<'_>, k: &str, cents: Option<i64>, scale: u16) {
     if let Some(c) = cents {
