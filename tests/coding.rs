@@ -318,6 +318,25 @@ fn dialysis_months_bill_three_sessions_a_week() {
     assert!(months.iter().all(|&n| (10..=14).contains(&n)));
 }
 
+/// The package unit a dose form is dispensed in, and the least a month's supply holds:
+/// tablets and capsules by count, metered-dose inhalers by the gram (one 8.5–12 g canister a
+/// month), eye drops by the millilitre (a 2.5 mL bottle), injection pens by the millilitre.
+fn month_minimum(dosage_form: &str) -> (&'static str, f64) {
+    if dosage_form.starts_with("AEROSOL") {
+        ("g", 8.5)
+    } else if dosage_form.contains("DROPS") {
+        ("mL", 2.5)
+    } else if dosage_form.starts_with("INJECTION") {
+        ("mL", 3.0)
+    } else {
+        assert!(
+            dosage_form.starts_with("TABLET") || dosage_form.starts_with("CAPSULE"),
+            "{dosage_form}"
+        );
+        ("each", 4.0)
+    }
+}
+
 #[test]
 fn part_d_fills_look_like_pharmacy_fills() {
     let pde = claims(ClaimType::PartD);
@@ -329,25 +348,43 @@ fn part_d_fills_look_like_pharmacy_fills() {
         (0.86..=0.94).contains(&generic),
         "generic share {generic:.3}"
     );
+    // Acute courses (antibiotics) of 5–14 days beside 30/60/90-day maintenance fills.
+    let acute = share(&pde, |c| (5..=14).contains(&days(c)));
     let month = share(&pde, |c| matches!(days(c), 28 | 30));
     let two = share(&pde, |c| matches!(days(c), 56 | 60));
     let three = share(&pde, |c| matches!(days(c), 84 | 90));
+    assert!((0.02..=0.1).contains(&acute), "acute fills {acute:.3}");
     assert!((0.5..=0.7).contains(&month), "30-day fills {month:.3}");
     assert!((0.25..=0.42).contains(&three), "90-day fills {three:.3}");
     assert!((0.02..=0.1).contains(&two), "60-day fills {two:.3}");
+    assert!(
+        (acute + month + two + three - 1.0).abs() < 1e-9,
+        "no other days supply"
+    );
     for c in &pde {
         let h = c.header.view();
         let d = days(c);
         let fill = h.get(Col::FILL_NUM).as_int().unwrap();
         assert!(fill < 360 / d, "refill {fill} of a {d}-day prescription");
-        // Inhalers are dispensed in grams: one canister (8.5–12 g) a month.
-        if matches!(
-            h.get(Col::PROD_SRVC_ID).as_str(),
-            Some("80425035901" | "66993008796" | "66993008896")
-        ) {
-            let grams = h.get(Col::QTY_DSPNSD_NUM).as_int().unwrap() as f64 / 1000.0;
-            assert!(grams >= 8.5 * (d / 30) as f64, "{grams} g for {d} days");
+        if d < 28 {
+            assert_eq!(fill, 0, "an acute course is not refilled");
         }
+        // The quantity is in the package unit of the NDC's dose form, as the NDC table
+        // gives it.
+        let ndc = h.get(Col::PROD_SRVC_ID);
+        let drug = bbgen::codes::ndc::drug(ndc.as_str().unwrap()).expect("NDC in the table");
+        let (unit, minimum) = month_minimum(drug.dosage_form());
+        let qty = h.get(Col::QTY_DSPNSD_NUM).as_int().unwrap() as f64 / 1000.0;
+        if unit == "each" {
+            assert_eq!(qty.fract(), 0.0, "{qty} {}", drug.dosage_form());
+        }
+        let months = (d as f64 / 30.0).max(1.0).floor();
+        let least = if d < 28 { 1.0 } else { minimum * months };
+        assert!(
+            qty >= least,
+            "{qty} {unit} of {} for {d} days",
+            drug.dosage_form()
+        );
     }
     let refills = |n| {
         share(&pde, |c| {
