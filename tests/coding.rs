@@ -396,3 +396,37 @@ fn part_d_fills_look_like_pharmacy_fills() {
         "refills thin out"
     );
 }
+
+#[test]
+fn every_diagnosis_is_valid_on_its_claims_date() {
+    // ICD-10-CM codes are valid from the fiscal year that adds them (G20A1 from 2023-10-01);
+    // a claim dated earlier carries the code in use then (G20).
+    use bbgen::generate::claim::{coding_date, is_diagnosis_column};
+    let (mut retired, mut introduced) = (0, 0);
+    for t in ClaimType::ALL {
+        for c in claims(t) {
+            let Some(on) = coding_date(&c) else { continue };
+            let mut rows = vec![c.header.view()];
+            rows.extend(c.lines.iter().flat_map(|l| l.iter()));
+            for r in rows {
+                for col in r.table.columns {
+                    if !col.rif.is_some_and(is_diagnosis_column) {
+                        continue;
+                    }
+                    let Some(code) = text(r, col.col) else {
+                        continue;
+                    };
+                    assert!(
+                        bbgen::codes::icd10cm_valid_on(&code, on),
+                        "{t:?} {}: {code} on {on}",
+                        col.col.name()
+                    );
+                    retired += usize::from(!bbgen::codes::icd10cm().contains(&code));
+                    introduced += usize::from(bbgen::codes::icd10cm_introduced(&code).is_some());
+                }
+            }
+        }
+    }
+    assert!(retired > 100, "{retired} codes of an earlier edition");
+    assert!(introduced > 100, "{introduced} codes added since 2015");
+}

@@ -55,6 +55,12 @@ pub fn table_display<'t>(t: &'t CodeTable, v: &Value) -> Option<&'t str> {
     t.display(v.as_str()?.trim())
 }
 
+/// The display of an ICD-10-CM diagnosis, including codes retired since that older claims
+/// carry (G20 before G20A1 existed).
+pub fn icd10cm_display(v: &Value) -> Option<&'static str> {
+    codes::icd10cm_display(v.as_str()?.trim())
+}
+
 /// The decimal scale of a column in its table (0 for integers and text).
 pub fn scale_of(t: &Table, col: Col) -> u16 {
     t.position(col).map_or(0, |p| t.columns[p].ty.scale())
