@@ -430,7 +430,12 @@ fn every_claim_is_coherent_with_its_scenario() {
         let dx: HashSet<&str> = sc.diagnoses().collect();
         for d in &codes.dx {
             assert!(
-                dx.contains(d.as_str()) || comorbid.contains(d.as_str()),
+                dx.contains(d.as_str())
+                    || comorbid.contains(d.as_str())
+                    || dx
+                        .iter()
+                        .chain(&comorbid)
+                        .any(|s| codes::icd10cm_introduced(s).is_some_and(|i| i.before == d)),
                 "{:?} {}: diagnosis {d} not in the scenario",
                 c.kind,
                 sc.id
@@ -895,8 +900,13 @@ fn every_emitted_code_is_in_the_code_tables_and_none_is_sud() {
     let ds = Dataset::new(opts(2000)).unwrap();
     for c in sample(&ds, 400) {
         let k = codes_of(&c);
+        let on = bbgen::generate::claim::coding_date(&c);
         for d in &k.dx {
-            assert!(codes::icd10cm().contains(d), "{:?}: ICD-10-CM {d}", c.kind);
+            assert!(
+                on.is_some_and(|on| codes::icd10cm_valid_on(d, on)),
+                "{:?}: ICD-10-CM {d} on {on:?}",
+                c.kind
+            );
             assert!(!codes::sud::is_sud_icd10cm(d), "{:?}: SUD {d}", c.kind);
         }
         for p in &k.pcs {

@@ -421,3 +421,36 @@ fn malformed_files_give_clear_errors() {
     let e = load_code_tables(empty.path()).unwrap_err();
     assert!(e.to_string().contains("no HCPCS file"), "{e}");
 }
+
+#[test]
+fn icd10cm_codes_are_valid_from_their_fiscal_year() {
+    use bbgen::value::Date;
+    let day = |y, m, d| Date::from_ymd(y, m, d).unwrap();
+    // FY2024 (effective 2023-10-01) split Parkinson's disease G20 into G20A1…G20C.
+    let g = codes::icd10cm_introduced("G20A1").unwrap();
+    assert_eq!((g.before, g.effective), ("G20", day(2023, 10, 1)));
+    assert_eq!(codes::icd10cm_as_of("G20A1", day(2023, 9, 30)), "G20");
+    assert_eq!(codes::icd10cm_as_of("G20A1", day(2023, 10, 1)), "G20A1");
+    assert!(!codes::icd10cm_valid_on("G20A1", day(2023, 9, 30)));
+    assert!(codes::icd10cm_valid_on("G20", day(2023, 9, 30)));
+    assert!(!codes::icd10cm_valid_on("G20", day(2023, 10, 1)));
+    assert_eq!(codes::icd10cm_display("G20"), Some("Parkinson's disease"));
+    assert!(codes::icd10cm_valid_on("E119", day(2015, 10, 1)));
+    assert!(
+        !codes::icd10cm_valid_on("E11", day(2020, 1, 1)),
+        "not billable"
+    );
+    // Every listed code is billable now and was added in the ICD-10 era; its predecessor is
+    // another code with a description.
+    let icd = codes::icd10cm();
+    let mut n = 0;
+    for e in icd.iter() {
+        if let Some(i) = codes::icd10cm_introduced(e.code()) {
+            n += 1;
+            assert!(i.effective > day(2015, 10, 1), "{}", i.code);
+            assert_ne!(i.before, i.code);
+            assert!(codes::icd10cm_display(i.before).is_some(), "{}", i.before);
+        }
+    }
+    assert!(n >= 30, "{n} dated codes");
+}

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use bbgen::emit::fhir::Renderer;
+use bbgen::emit::fhir::{FhirVersion, Renderer};
 use bbgen::generate::give_to;
 use bbgen::model::{Claim, ClaimType, RowRef};
 use bbgen::schema::Col;
@@ -39,10 +39,13 @@ fn text(r: RowRef, c: Col) -> Option<String> {
     r.get(c).as_str().map(str::to_owned)
 }
 
-/// The FHIR ExplanationOfBenefit of a claim.
-fn eob(c: &Claim) -> Json {
+/// Both FHIR versions bbgen writes.
+const VERSIONS: [FhirVersion; 2] = [FhirVersion::R4, FhirVersion::Stu3];
+
+/// The ExplanationOfBenefit of a claim in one FHIR version.
+fn eob_in(version: FhirVersion, c: &Claim) -> Json {
     let ds = dataset();
-    let r = Renderer::new(ds.options(), bbgen::codes::Codes::builtin_ref());
+    let r = Renderer::of(version, ds.options(), bbgen::codes::Codes::builtin_ref());
     let mut c = c.clone();
     give_to(&mut c, -1_000_000);
     let mut out = Vec::new();
@@ -57,19 +60,35 @@ fn share<T>(items: &[T], f: impl Fn(&T) -> bool) -> f64 {
 
 #[test]
 fn institutional_item_quantities_are_the_lines_unit_counts() {
+    // A unit count is whole; the line's NDC quantity beside it has three decimals, and the
+    // count must not take that scale (6 units once printed as 0.006). v1 (STU3) gives the
+    // unit count as the item quantity; v2 (R4) the NDC quantity when the line has one.
+    let mut checked = 0;
     for t in [ClaimType::Hha, ClaimType::Hospice, ClaimType::Snf] {
         for c in claims(t).iter().take(150) {
-            let v = eob(c);
             let lines = c.lines.as_ref().unwrap();
-            let items = v["item"].as_array().unwrap();
-            assert_eq!(items.len(), lines.len());
-            for (item, l) in items.iter().zip(lines.iter()) {
-                let units = l.get(Col::REV_CNTR_UNIT_CNT).as_int().unwrap();
-                let q = item["quantity"]["value"].as_f64().unwrap();
-                assert_eq!(q, units as f64, "{t:?} item quantity {q}, {units} units");
+            for version in VERSIONS {
+                let v = eob_in(version, c);
+                let items = v["item"].as_array().unwrap();
+                assert_eq!(items.len(), lines.len());
+                for (item, l) in items.iter().zip(lines.iter()) {
+                    let units = l.get(Col::REV_CNTR_UNIT_CNT).as_int().unwrap();
+                    let ndc = l.get(Col::REV_CNTR_NDC_QTY).as_int();
+                    let want = match (version, ndc) {
+                        (FhirVersion::R4, Some(thousandths)) => thousandths as f64 / 1000.0,
+                        _ => units as f64,
+                    };
+                    let q = item["quantity"]["value"].as_f64().unwrap();
+                    assert_eq!(
+                        q, want,
+                        "{t:?} {version:?} item quantity {q}, {units} units"
+                    );
+                    checked += usize::from(units > 1);
+                }
             }
         }
     }
+    assert!(checked > 100, "{checked} items of more than one unit");
 }
 
 #[test]
@@ -77,35 +96,49 @@ fn home_health_items_show_their_hipps_code() {
     let hha = claims(ClaimType::Hha);
     for c in hha.iter().take(200) {
         let lines = c.lines.as_ref().unwrap();
-        let v = eob(c);
-        for (item, l) in v["item"].as_array().unwrap().iter().zip(lines.iter()) {
-            if text(l, Col::REV_CNTR).as_deref() != Some("0023") {
-                continue;
+        for version in VERSIONS {
+            let v = eob_in(version, c);
+            // The line's product: `productOrService` in R4, `service` in STU3.
+            let product = match version {
+                FhirVersion::R4 => "productOrService",
+                _ => "service",
+            };
+            for (item, l) in v["item"].as_array().unwrap().iter().zip(lines.iter()) {
+                if text(l, Col::REV_CNTR).as_deref() != Some("0023") {
+                    continue;
+                }
+                let hipps = text(l, Col::REV_CNTR_APC_HIPPS_CD).expect("HIPPS on 0023");
+                assert_eq!(
+                    text(l, Col::HCPCS_CD),
+                    Some(hipps.clone()),
+                    "HCPCS_CD = HIPPS"
+                );
+                let codes: Vec<&str> = item[product]["coding"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["code"].as_str().unwrap())
+                    .collect();
+                assert!(
+                    codes.contains(&hipps.as_str()),
+                    "{version:?} {codes:?} lacks {hipps}"
+                );
             }
-            let hipps = text(l, Col::REV_CNTR_APC_HIPPS_CD).expect("HIPPS on 0023");
-            assert_eq!(
-                text(l, Col::HCPCS_CD),
-                Some(hipps.clone()),
-                "HCPCS_CD = HIPPS"
-            );
-            let codes: Vec<&str> = item["productOrService"]["coding"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["code"].as_str().unwrap())
-                .collect();
-            assert!(codes.contains(&hipps.as_str()), "{codes:?} lacks {hipps}");
         }
     }
 }
 
-/// Whether an EOB lists a diagnosis of type `principal`.
-fn has_principal(v: &Json) -> bool {
-    v["diagnosis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["type"][0]["coding"][0]["code"].as_str() == Some("principal"))
+/// Whether an EOB lists a diagnosis of type `code` (`principal`, `admitting`).
+fn has_dx_type(v: &Json, code: &str) -> bool {
+    v["diagnosis"].as_array().unwrap().iter().any(|d| {
+        d["type"].as_array().into_iter().flatten().any(|t| {
+            t["coding"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["code"].as_str() == Some(code))
+        })
+    })
 }
 
 #[test]
@@ -125,7 +158,17 @@ fn admitting_and_principal_diagnoses_differ_at_realistic_rates() {
         for c in cs.iter().take(300) {
             let h = c.header.view();
             let differ = text(h, Col::ADMTG_DGNS_CD) != text(h, Col::PRNCPAL_DGNS_CD);
-            assert_eq!(has_principal(&eob(c)), differ, "{t:?} principal type");
+            for version in VERSIONS {
+                let v = eob_in(version, c);
+                assert!(has_dx_type(&v, "admitting"), "{t:?} {version:?} admitting");
+                // BFD writes the principal type only on a principal that is not also the
+                // admitting diagnosis (in v1, as in v2).
+                assert_eq!(
+                    has_dx_type(&v, "principal"),
+                    differ,
+                    "{t:?} {version:?} principal type"
+                );
+            }
         }
     }
 }
@@ -275,6 +318,25 @@ fn dialysis_months_bill_three_sessions_a_week() {
     assert!(months.iter().all(|&n| (10..=14).contains(&n)));
 }
 
+/// The package unit a dose form is dispensed in, and the least a month's supply holds:
+/// tablets and capsules by count, metered-dose inhalers by the gram (one 8.5–12 g canister a
+/// month), eye drops by the millilitre (a 2.5 mL bottle), injection pens by the millilitre.
+fn month_minimum(dosage_form: &str) -> (&'static str, f64) {
+    if dosage_form.starts_with("AEROSOL") {
+        ("g", 8.5)
+    } else if dosage_form.contains("DROPS") {
+        ("mL", 2.5)
+    } else if dosage_form.starts_with("INJECTION") {
+        ("mL", 3.0)
+    } else {
+        assert!(
+            dosage_form.starts_with("TABLET") || dosage_form.starts_with("CAPSULE"),
+            "{dosage_form}"
+        );
+        ("each", 4.0)
+    }
+}
+
 #[test]
 fn part_d_fills_look_like_pharmacy_fills() {
     let pde = claims(ClaimType::PartD);
@@ -286,25 +348,43 @@ fn part_d_fills_look_like_pharmacy_fills() {
         (0.86..=0.94).contains(&generic),
         "generic share {generic:.3}"
     );
+    // Acute courses (antibiotics) of 5–14 days beside 30/60/90-day maintenance fills.
+    let acute = share(&pde, |c| (5..=14).contains(&days(c)));
     let month = share(&pde, |c| matches!(days(c), 28 | 30));
     let two = share(&pde, |c| matches!(days(c), 56 | 60));
     let three = share(&pde, |c| matches!(days(c), 84 | 90));
+    assert!((0.02..=0.1).contains(&acute), "acute fills {acute:.3}");
     assert!((0.5..=0.7).contains(&month), "30-day fills {month:.3}");
     assert!((0.25..=0.42).contains(&three), "90-day fills {three:.3}");
     assert!((0.02..=0.1).contains(&two), "60-day fills {two:.3}");
+    assert!(
+        (acute + month + two + three - 1.0).abs() < 1e-9,
+        "no other days supply"
+    );
     for c in &pde {
         let h = c.header.view();
         let d = days(c);
         let fill = h.get(Col::FILL_NUM).as_int().unwrap();
         assert!(fill < 360 / d, "refill {fill} of a {d}-day prescription");
-        // Inhalers are dispensed in grams: one canister (8.5–12 g) a month.
-        if matches!(
-            h.get(Col::PROD_SRVC_ID).as_str(),
-            Some("80425035901" | "66993008796" | "66993008896")
-        ) {
-            let grams = h.get(Col::QTY_DSPNSD_NUM).as_int().unwrap() as f64 / 1000.0;
-            assert!(grams >= 8.5 * (d / 30) as f64, "{grams} g for {d} days");
+        if d < 28 {
+            assert_eq!(fill, 0, "an acute course is not refilled");
         }
+        // The quantity is in the package unit of the NDC's dose form, as the NDC table
+        // gives it.
+        let ndc = h.get(Col::PROD_SRVC_ID);
+        let drug = bbgen::codes::ndc::drug(ndc.as_str().unwrap()).expect("NDC in the table");
+        let (unit, minimum) = month_minimum(drug.dosage_form());
+        let qty = h.get(Col::QTY_DSPNSD_NUM).as_int().unwrap() as f64 / 1000.0;
+        if unit == "each" {
+            assert_eq!(qty.fract(), 0.0, "{qty} {}", drug.dosage_form());
+        }
+        let months = (d as f64 / 30.0).max(1.0).floor();
+        let least = if d < 28 { 1.0 } else { minimum * months };
+        assert!(
+            qty >= least,
+            "{qty} {unit} of {} for {d} days",
+            drug.dosage_form()
+        );
     }
     let refills = |n| {
         share(&pde, |c| {
@@ -315,4 +395,38 @@ fn part_d_fills_look_like_pharmacy_fills() {
         refills(1) > refills(5) && refills(5) > refills(10),
         "refills thin out"
     );
+}
+
+#[test]
+fn every_diagnosis_is_valid_on_its_claims_date() {
+    // ICD-10-CM codes are valid from the fiscal year that adds them (G20A1 from 2023-10-01);
+    // a claim dated earlier carries the code in use then (G20).
+    use bbgen::generate::claim::{coding_date, is_diagnosis_column};
+    let (mut retired, mut introduced) = (0, 0);
+    for t in ClaimType::ALL {
+        for c in claims(t) {
+            let Some(on) = coding_date(&c) else { continue };
+            let mut rows = vec![c.header.view()];
+            rows.extend(c.lines.iter().flat_map(|l| l.iter()));
+            for r in rows {
+                for col in r.table.columns {
+                    if !col.rif.is_some_and(is_diagnosis_column) {
+                        continue;
+                    }
+                    let Some(code) = text(r, col.col) else {
+                        continue;
+                    };
+                    assert!(
+                        bbgen::codes::icd10cm_valid_on(&code, on),
+                        "{t:?} {}: {code} on {on}",
+                        col.col.name()
+                    );
+                    retired += usize::from(!bbgen::codes::icd10cm().contains(&code));
+                    introduced += usize::from(bbgen::codes::icd10cm_introduced(&code).is_some());
+                }
+            }
+        }
+    }
+    assert!(retired > 100, "{retired} codes of an earlier edition");
+    assert!(introduced > 100, "{introduced} codes added since 2015");
 }

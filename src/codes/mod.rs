@@ -23,7 +23,10 @@ mod table;
 
 pub use drg::ms_drg;
 pub use hcpcs::{betos_of, hcpcs};
-pub use icd::{icd9cm, icd9pcs, icd10cm, icd10pcs};
+pub use icd::{
+    Introduced, icd9cm, icd9pcs, icd10cm, icd10cm_as_of, icd10cm_display, icd10cm_introduced,
+    icd10cm_valid_on, icd10pcs,
+};
 pub use ndc::ndc;
 pub use official::{
     CodeOverrides, MODIFIER_FILE_LAYOUT, ndc11, parse_hcpcs_file, parse_ndc_directory,

@@ -55,6 +55,12 @@ pub fn table_display<'t>(t: &'t CodeTable, v: &Value) -> Option<&'t str> {
     t.display(v.as_str()?.trim())
 }
 
+/// The display of an ICD-10-CM diagnosis, including codes retired since that older claims
+/// carry (G20 before G20A1 existed).
+pub fn icd10cm_display(v: &Value) -> Option<&'static str> {
+    codes::icd10cm_display(v.as_str()?.trim())
+}
+
 /// The decimal scale of a column in its table (0 for integers and text).
 pub fn scale_of(t: &Table, col: Col) -> u16 {
     t.position(col).map_or(0, |p| t.columns[p].ty.scale())
@@ -201,6 +207,13 @@ pub fn quantity(j: &mut J<'_>, k: &str, v: &Value, scale: u16) {
     let o = j.obj(k);
     number(j, "value", v, scale);
     j.end(o);
+}
+
+/// An item's `"quantity":{"value":…}` from one column of a line (or a Part D event), at that
+/// column's own scale: a line table mixes whole unit counts with three-decimal NDC
+/// quantities, and a count printed at another column's scale reads a thousand times too small.
+pub fn item_quantity(j: &mut J<'_>, row: &Row<'_>, col: Col) {
+    quantity(j, "quantity", &row.get(col), scale_of(row.table, col));
 }
 
 /// `"k":{"value":…,"currency":"USD"}`.

@@ -46,7 +46,8 @@ use std::sync::LazyLock;
 
 pub use tally::ClaimTally;
 
-use crate::model::{Claim, ClaimType, Lines, Record, Sex, ids};
+use crate::codes;
+use crate::model::{Claim, ClaimType, Lines, PerType, Record, Sex, ids};
 use crate::options::Options;
 use crate::rng::Draw;
 use crate::schema::{Col, Table};
@@ -69,7 +70,7 @@ pub fn claim(opts: &Options, t: ClaimType, card: u64, sex: Sex) -> Claim {
         id: ids::claim_id(t, card),
         stay_dx: None,
     };
-    match t {
+    let mut c = match t {
         ClaimType::Carrier => carrier::build(&mut cx),
         ClaimType::Inpatient => inpatient::build(&mut cx),
         ClaimType::Outpatient => outpatient::build(&mut cx),
@@ -78,6 +79,68 @@ pub fn claim(opts: &Options, t: ClaimType, card: u64, sex: Sex) -> Claim {
         ClaimType::Hospice => hospice::build(&mut cx),
         ClaimType::Snf => snf::build(&mut cx),
         ClaimType::PartD => partd::build(&mut cx),
+    };
+    diagnoses_as_of_claim_date(&mut c);
+    c
+}
+
+/// The day whose ICD-10-CM edition codes a claim: the through date of a stay or period
+/// (inpatient, SNF, home health, hospice), else the first day of service.
+pub fn coding_date(c: &Claim) -> Option<Date> {
+    let col = match c.kind {
+        ClaimType::Inpatient | ClaimType::Snf | ClaimType::Hha | ClaimType::Hospice => {
+            Col::CLM_THRU_DT
+        }
+        _ => Col::CLM_FROM_DT,
+    };
+    c.header.get(col).as_date()
+}
+
+/// Whether a column holds an ICD-10-CM diagnosis (principal, numbered, admitting, external
+/// cause, reason for visit, line diagnosis), not its version code.
+pub fn is_diagnosis_column(rif: &str) -> bool {
+    rif.contains("DGNS_CD") || rif.contains("DGNS_E_CD") || rif.starts_with("RSN_VISIT_CD")
+}
+
+/// The diagnosis columns of each type's header and line tables.
+static DX_COLUMNS: LazyLock<PerType<(Vec<Col>, Vec<Col>)>> = LazyLock::new(|| {
+    let of = |t: Option<&'static Table>| -> Vec<Col> {
+        t.map(|t| t.columns)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| c.rif.is_some_and(is_diagnosis_column))
+            .map(|c| c.col)
+            .collect()
+    };
+    PerType::from_fn(|t| (of(Some(t.header_table())), of(t.line_table())))
+});
+
+/// Codes every diagnosis as of the claim's coding date: a code added after it (G20A1, from
+/// October 2023) is replaced by the code in use then (G20), so no claim carries a code
+/// before it existed. Only codes change, no draw, so later claims are unaffected.
+fn diagnoses_as_of_claim_date(c: &mut Claim) {
+    let Some(on) = coding_date(c) else { return };
+    let (head, line) = &DX_COLUMNS[c.kind];
+    for &col in head {
+        if let Value::Str(code) = c.header.get(col) {
+            let now = codes::icd10cm_as_of(code, on);
+            if now != code {
+                c.header.set(col, Value::Str(now));
+            }
+        }
+    }
+    if let Some(lines) = c.lines.as_mut() {
+        for i in 0..lines.len() {
+            let mut l = lines.get_mut(i);
+            for &col in line {
+                if let Value::Str(code) = l.get(col) {
+                    let now = codes::icd10cm_as_of(code, on);
+                    if now != code {
+                        l.set(col, Value::Str(now));
+                    }
+                }
+            }
+        }
     }
 }
 

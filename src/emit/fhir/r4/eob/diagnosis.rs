@@ -6,7 +6,7 @@
 use crate::codes;
 use crate::emit::fhir::dx::{DxKind, type_cols};
 use crate::emit::fhir::elements::{
-    coding, coding_extension, coding_str, is_icd9, present, table_display,
+    coding, coding_extension, coding_str, icd10cm_display, is_icd9, present, table_display,
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
@@ -136,7 +136,7 @@ fn diagnosis(
     if is_icd9(version) {
         coding(j, &[ICD9CM], code, table_display(codes::icd9cm(), code));
     } else {
-        let d = table_display(codes::icd10cm(), code);
+        let d = icd10cm_display(code);
         coding(j, &[ICD10CM], code, d);
         coding(j, &[ICD10], code, d);
     }

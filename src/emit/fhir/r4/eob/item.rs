@@ -6,7 +6,7 @@ use crate::codes::Codes;
 use crate::emit::fhir::Row;
 use crate::emit::fhir::arrangement::{Shape, TypeSpec};
 use crate::emit::fhir::elements::{
-    adjudication, coding, coding_str, concept, extensions, present, put, quantity, scale_of,
+    adjudication, coding, coding_str, concept, extensions, item_quantity, present, put,
     table_display, var_coding,
 };
 use crate::emit::fhir::json::J;
@@ -231,12 +231,7 @@ fn professional_place(j: &mut J<'_>, l: &Row<'_>) {
     );
     j.end_arr(a);
     j.end(lc);
-    quantity(
-        j,
-        "quantity",
-        &l.get(Col::LINE_SRVC_CNT),
-        scale_of(l.table, Col::LINE_SRVC_CNT),
-    );
+    item_quantity(j, l, Col::LINE_SRVC_CNT);
 }
 
 /// `servicedDate`, `locationAddress` and `quantity` of a revenue-center line.
@@ -248,15 +243,15 @@ fn institutional_place(j: &mut J<'_>, h: &Row<'_>, l: &Row<'_>) {
         put(j, "state", &st);
         j.end(la);
     }
-    // The NDC quantity when the line has one, else the unit count, each at its own scale
-    // (NDC quantities have three decimals, unit counts none).
+    // The NDC quantity when the line has one (v2 keeps the unit count in an extension),
+    // else the unit count.
     let ndc_qty = l.get(Col::REV_CNTR_NDC_QTY);
     let col = if present(&ndc_qty) {
         Col::REV_CNTR_NDC_QTY
     } else {
         Col::REV_CNTR_UNIT_CNT
     };
-    quantity(j, "quantity", &l.get(col), scale_of(l.table, col));
+    item_quantity(j, l, col);
 }
 
 /// A line's `adjudication`: denial reasons, then the type's amounts (the NCH payment with its
@@ -318,12 +313,7 @@ fn pde_item(j: &mut J<'_>, sp: &TypeSpec, h: &Row<'_>, no_care: bool, codes: &Co
     }
     j.end(ps);
     put(j, "servicedDate", &h.get(Col::SRVC_DT));
-    quantity(
-        j,
-        "quantity",
-        &h.get(Col::QTY_DSPNSD_NUM),
-        scale_of(h.table, Col::QTY_DSPNSD_NUM),
-    );
+    item_quantity(j, h, Col::QTY_DSPNSD_NUM);
     let ad = j.arr("adjudication");
     for a in sp.item_adj {
         adjudication(j, a, h, None);

@@ -4,7 +4,8 @@ use crate::codes;
 use crate::emit::fhir::arrangement::{Info, InfoValue, ROLES, Shape};
 use crate::emit::fhir::dx::{DxKind, type_cols};
 use crate::emit::fhir::elements::{
-    coding, coding_extension, coding_str, is_icd9, number, present, put, table_display, var_coding,
+    coding, coding_extension, coding_str, icd10cm_display, is_icd9, number, present, put,
+    table_display, var_coding,
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
@@ -331,7 +332,7 @@ fn icd_dx(j: &mut J<'_>, code: &Value, version: &Value) {
     if is_icd9(version) {
         coding(j, &[ICD9CM], code, table_display(codes::icd9cm(), code));
     } else {
-        coding(j, &[ICD10], code, table_display(codes::icd10cm(), code));
+        coding(j, &[ICD10], code, icd10cm_display(code));
     }
     j.end_arr(a);
     j.end(dc);

@@ -5,7 +5,8 @@ use crate::codes::Codes;
 use crate::emit::fhir::Row;
 use crate::emit::fhir::arrangement::Shape;
 use crate::emit::fhir::elements::{
-    Adj, coding, coding_extension, coding_str, number, present, put, table_display, var_coding,
+    Adj, coding, coding_extension, coding_str, item_quantity, number, present, put, table_display,
+    var_coding,
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::{Balance, BalanceKind, Ext, ExtKind, VARS};
@@ -92,7 +93,8 @@ pub(super) fn write(j: &mut J<'_>, e: &Eob<'_>, care: &CareTeam, dx: &LineDx, co
                     put(j, "state", &st);
                     j.end(la);
                 }
-                quantity(j, l, Col::REV_CNTR_UNIT_CNT);
+                // v1 keeps the NDC quantity in an extension.
+                item_quantity(j, l, Col::REV_CNTR_UNIT_CNT);
             }
             adjudications(j, e.sp.item_adj, l);
             j.end(m);
@@ -275,14 +277,7 @@ fn professional_place(j: &mut J<'_>, l: &Row<'_>) {
         j.end_arr(a);
         j.end(lc);
     }
-    quantity(j, l, Col::LINE_SRVC_CNT);
-}
-
-/// `"quantity":{"value":…}` of a column.
-fn quantity(j: &mut J<'_>, row: &Row<'_>, col: Col) {
-    let q = j.obj("quantity");
-    number(j, "value", &row.get(col), scale_of(row, col));
-    j.end(q);
+    item_quantity(j, l, Col::LINE_SRVC_CNT);
 }
 
 /// A line's `adjudication`: its coded results (a reduced-payment code, denial reasons, the
