@@ -51,6 +51,7 @@ impl Cli {
         let data = match &cli.command {
             None => Some(&cli.generate.data),
             Some(Command::Patient(a)) => Some(&a.data),
+            #[cfg(feature = "serve")]
             Some(Command::Serve(a)) => Some(&a.data),
             Some(Command::Verify(_) | Command::Merge(_)) => None,
         };
@@ -80,6 +81,7 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Serve the Blue Button 2.0 sandbox API (OAuth, FHIR v1 STU3 and v2 R4, userinfo) over
     /// HTTP from the data these options generate, computed per request.
+    #[cfg(feature = "serve")]
     Serve(crate::serve::ServeArgs),
     /// Make one dataset of the N shards of a run (written with --shard 1/N … N/N): text files
     /// appended in shard order, Parquet parts side by side in parquet/<table>/, the users file

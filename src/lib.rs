@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod rng;
 pub mod schema;
 pub mod seeds;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod sink;
 pub mod value;

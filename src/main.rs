@@ -41,6 +41,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Some(Command::Patient(args)) => patient(&args),
         Some(Command::Verify(args)) => verify_dir(&args.dir),
+        #[cfg(feature = "serve")]
         Some(Command::Serve(args)) => bbgen::serve::run(args.config()?),
         Some(Command::Merge(args)) => {
             let m = pipeline::merge::merge(&args.out, &args.shards, args.force)

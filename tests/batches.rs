@@ -1,6 +1,7 @@
 //! `bbgen::batches`: the Arrow batches of any part of a run hold the rows the CLI writes to
-//! Parquet for those users, for every table, however the run is split and whatever the
-//! batch limits; the parts are the `--shard` ranges.
+//! Parquet for those users, for every table, and the lines of its FHIR NDJSON files, for every
+//! resource type, however the run is split and whatever the batch limits; the parts are the
+//! `--shard` ranges.
 
 #![cfg(feature = "parquet")]
 
@@ -9,8 +10,8 @@ mod common;
 use std::fs::File;
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
-use bbgen::batches::{self, Limits};
+use arrow_array::{Array, RecordBatch, StringArray};
+use bbgen::batches::{self, Limits, Source};
 use bbgen::schema::TABLES;
 use bbgen::{Dataset, Options};
 use common::generate;
@@ -39,20 +40,44 @@ fn parquet_rows(path: &std::path::Path) -> RecordBatch {
 
 /// The batches of every part of `n`, in order, with `limits`; asserts each batch keeps them.
 fn parts_rows(ds: &Arc<Dataset>, table: &str, n: u64, limits: Limits) -> RecordBatch {
-    let t = batches::table(table).unwrap();
+    let source = Source::named(table).unwrap();
     let mut all = Vec::new();
     for part in ds.options().split(n) {
-        for b in batches::read(ds.clone(), t, part, limits).unwrap() {
+        for b in batches::read(ds.clone(), source, part, limits).unwrap() {
             let b = b.unwrap();
             assert!(b.num_rows() > 0 && b.num_rows() <= limits.rows, "{table}");
             all.push(b);
         }
     }
-    arrow_select::concat::concat_batches(&bbgen::emit::arrow::schema(t), &all).unwrap()
+    arrow_select::concat::concat_batches(&source.schema(), &all).unwrap()
+}
+
+/// The limits every comparison is made with: the default, few rows, few bytes.
+const LIMITS: [Limits; 3] = [
+    Limits {
+        rows: 64 * 1024,
+        bytes: 64 << 20,
+    },
+    Limits {
+        rows: 7,
+        bytes: usize::MAX,
+    },
+    Limits {
+        rows: usize::MAX,
+        bytes: 4096,
+    },
+];
+
+/// The values of a one-column batch of NDJSON lines.
+fn lines(b: &RecordBatch) -> Vec<&str> {
+    assert_eq!(b.num_columns(), 1);
+    let col = b.column(0).as_any().downcast_ref::<StringArray>().unwrap();
+    assert_eq!(col.null_count(), 0);
+    col.iter().map(Option::unwrap).collect()
 }
 
 #[test]
-fn parts_concatenate_to_the_cli_parquet_tables() {
+fn parts_concatenate_to_the_cli_tables_and_ndjson_files() {
     let tmp = tempfile::tempdir().unwrap();
     let (users, seed) = (USERS.to_string(), SEED.to_string());
     let out = generate(
@@ -66,27 +91,17 @@ fn parts_concatenate_to_the_cli_parquet_tables() {
             "--offset",
             "5",
             "--formats",
-            "parquet",
+            "parquet,fhir,fhir-stu3",
         ],
     );
+    assert_eq!(LIMITS[0], Limits::default());
     let ds = Arc::new(Dataset::new(options()).unwrap());
-    let limits = [
-        Limits::default(),
-        Limits {
-            rows: 7,
-            bytes: usize::MAX,
-        },
-        Limits {
-            rows: usize::MAX,
-            bytes: 4096,
-        },
-    ];
     let mut filled = 0;
     for t in TABLES {
         let cli = parquet_rows(&out.join(format!("parquet/{}.parquet", t.name)));
         filled += usize::from(cli.num_rows() > 0);
         for n in [1, 3, 7] {
-            for l in limits {
+            for l in LIMITS {
                 let ours = parts_rows(&ds, t.name, n, l);
                 assert_eq!(ours.schema().fields(), cli.schema().fields(), "{}", t.name);
                 assert_eq!(
@@ -99,12 +114,65 @@ fn parts_concatenate_to_the_cli_parquet_tables() {
         }
     }
     assert!(filled >= 12, "only {filled} tables have rows");
+    let fhir: Vec<Source> = Source::all()
+        .into_iter()
+        .filter(|s| matches!(s, Source::Fhir(..)))
+        .collect();
+    assert_eq!(fhir.len(), 6);
+    for source in fhir {
+        let name = source.name();
+        let file = std::fs::read_to_string(out.join(format!("{name}.ndjson"))).unwrap();
+        let want: Vec<&str> = file.lines().collect();
+        assert!(!want.is_empty(), "{name} has no lines");
+        for n in [1, 3, 7] {
+            for l in LIMITS {
+                let ours = parts_rows(&ds, &name, n, l);
+                assert_eq!(ours.schema(), source.schema());
+                assert!(lines(&ours) == want, "{name}, {n} parts, {l:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fhir_batches_end_at_the_row_and_byte_limits() {
+    let ds = Arc::new(Dataset::new(options()).unwrap());
+    let source = Source::named("fhir/ExplanationOfBenefit").unwrap();
+    for limits in [
+        Limits {
+            rows: usize::MAX,
+            bytes: 32 << 10,
+        },
+        Limits {
+            rows: 5,
+            bytes: usize::MAX,
+        },
+    ] {
+        let all: Vec<RecordBatch> = batches::read(ds.clone(), source, 5..45, limits)
+            .unwrap()
+            .map(|b| b.unwrap())
+            .collect();
+        assert!(all.len() > 3, "{} batches", all.len());
+        for b in &all[..all.len() - 1] {
+            // A line counts its text and its offset.
+            let sizes: Vec<usize> = lines(b).iter().map(|l| l.len() + 4).collect();
+            let total: usize = sizes.iter().sum();
+            let full = sizes.len() == limits.rows || total >= limits.bytes;
+            let without_last =
+                sizes.len() - 1 < limits.rows && total - sizes[sizes.len() - 1] < limits.bytes;
+            assert!(
+                full && without_last,
+                "{limits:?}: {} rows, {total} bytes",
+                sizes.len()
+            );
+        }
+    }
 }
 
 #[test]
 fn batches_end_at_the_byte_limit() {
     let ds = Arc::new(Dataset::new(options()).unwrap());
-    let t = batches::table("carrier_claim_lines").unwrap();
+    let t = Source::named("carrier_claim_lines").unwrap();
     let limits = Limits {
         rows: usize::MAX,
         bytes: 16 << 10,
@@ -140,7 +208,7 @@ fn split_gives_the_shard_ranges() {
 fn shard_files_equal_their_parts() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = Arc::new(Dataset::new(options()).unwrap());
-    let t = batches::table("beneficiaries").unwrap();
+    let t = Source::named("beneficiaries").unwrap();
     let parts = options().split(3);
     for k in 1..=3u64 {
         let shard = format!("{k}/3");
@@ -155,33 +223,41 @@ fn shard_files_equal_their_parts() {
                 "--offset",
                 "5",
                 "--formats",
-                "parquet",
+                "parquet,fhir",
                 "--shard",
                 &shard,
             ],
         );
+        let part = &parts[k as usize - 1];
+        let read = |source: Source| -> RecordBatch {
+            let all: Vec<_> = batches::read(ds.clone(), source, part.clone(), Limits::default())
+                .unwrap()
+                .map(|b| b.unwrap())
+                .collect();
+            arrow_select::concat::concat_batches(&source.schema(), &all).unwrap()
+        };
         let file = out.join(format!("parquet/beneficiaries/part-{k}-of-3.parquet"));
         let cli = parquet_rows(&file);
-        let ours: Vec<_> = batches::read(
-            ds.clone(),
-            t,
-            parts[k as usize - 1].clone(),
-            Limits::default(),
-        )
-        .unwrap()
-        .map(|b| b.unwrap())
-        .collect();
-        let ours = arrow_select::concat::concat_batches(&cli.schema(), &ours).unwrap();
-        assert_eq!(ours.columns(), cli.columns(), "shard {k}/3");
+        assert_eq!(read(t).columns(), cli.columns(), "shard {k}/3");
+        let coverage = std::fs::read_to_string(out.join("fhir/Coverage.ndjson")).unwrap();
+        let ours = read(Source::named("fhir/Coverage").unwrap());
+        assert!(!coverage.is_empty());
+        assert!(
+            lines(&ours) == coverage.lines().collect::<Vec<_>>(),
+            "shard {k}/3"
+        );
     }
 }
 
 #[test]
 fn bad_requests_are_errors() {
     let ds = Arc::new(Dataset::new(options()).unwrap());
-    let e = batches::table("claims").err().unwrap();
-    assert!(e.contains("carrier_claims"), "{e}");
-    let t = batches::table("beneficiaries").unwrap();
+    let e = Source::named("claims").err().unwrap();
+    assert!(
+        e.contains("carrier_claims") && e.contains("fhir/Patient"),
+        "{e}"
+    );
+    let t = Source::named("beneficiaries").unwrap();
     for users in [0..10, 40..46, std::ops::Range { start: 10, end: 5 }] {
         let e = batches::read(ds.clone(), t, users.clone(), Limits::default())
             .err()

@@ -10,6 +10,8 @@
 //! Needs `BBGEN_CHROMIUM` (the chromium binary) and `BBGEN_CHROMEDRIVER`; without them the tests
 //! print a note and pass, unless `CI` is set (`.ci/run` installs both and sets them).
 
+#![cfg(feature = "serve")]
+
 mod serve_support;
 
 use std::collections::HashSet;

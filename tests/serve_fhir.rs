@@ -2,6 +2,8 @@
 //! filters (§a.2), scopes, content negotiation, CORS, rate limits, gzip at 999 and 1,000 bytes,
 //! userinfo, discovery, and bodies byte for byte those of the file output.
 
+#![cfg(feature = "serve")]
+
 mod serve_support;
 
 use std::io::Read;

@@ -3,6 +3,8 @@
 //! fault rules and request capture, and 200 concurrent OAuth flows that never see another
 //! user's data.
 
+#![cfg(feature = "serve")]
+
 mod serve_support;
 
 use serde_json::{Value, json};

@@ -1,6 +1,8 @@
 //! `bbgen serve`'s OAuth surface against SERVE.md §b: the authorize-time errors (b.2) and the
 //! token endpoint's (b.3), row by row, plus the log-in, consent and redirect-URI rules.
 
+#![cfg(feature = "serve")]
+
 mod serve_support;
 
 use serde_json::{Value, json};

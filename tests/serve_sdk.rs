@@ -10,6 +10,8 @@
 //! (`tests/sdk/package-lock.json`); `.ci/run` sets both. Without them a test prints a note and
 //! passes, unless `CI` is set.
 
+#![cfg(feature = "serve")]
+
 mod serve_support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -8,6 +8,8 @@ API, deterministic from a seed, as Arrow batches of any table for any part of a 
     reader = bbgen.read(plan, "carrier_claims", part=parts[16])   # a pyarrow.RecordBatchReader
 
 The rows of any part equal the rows the CLI writes for those users; plans and parts pickle.
+FHIR resource types are tables of one string column, `resource`, the lines of their NDJSON
+files: "fhir/Patient", "fhir/Coverage", "fhir/ExplanationOfBenefit" (and "fhir-stu3/…").
 """
 
 from bbgen._native import Part, Plan, read

@@ -1,6 +1,7 @@
 //! `bbgen._native`: the Python side of [`bbgen::batches`]. A [`Plan`] holds the data options
 //! (the CLI's, with its defaults and checks), [`Plan::split`] cuts it into the [`Part`]s
-//! `--shard k/n` writes, and [`read`] hands one part's batches of one table to pyarrow as a
+//! `--shard k/n` writes, and [`read`] hands one part's batches of one table (or of one FHIR
+//! resource type's NDJSON lines, `fhir/Patient` …) to pyarrow as a
 //! `RecordBatchReader` through the Arrow C stream interface: the arrays are not copied, and
 //! the users are generated as the reader is consumed. Both classes pickle, so an engine's
 //! driver can ship them to its workers.
@@ -10,8 +11,7 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatchReader;
 use arrow_pyarrow::{IntoPyArrow, ToPyArrow};
-use bbgen::batches::{self, Limits};
-use bbgen::schema::TABLES;
+use bbgen::batches::{self, Limits, Source};
 use bbgen::{Dataset, Options};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -83,15 +83,18 @@ impl Plan {
         self.options.claims_scale
     }
 
-    /// The names of the tables, as the Parquet and CSV files name them.
-    fn tables(&self) -> Vec<&'static str> {
-        TABLES.iter().map(|t| t.name).collect()
+    /// The names of the tables, as the Parquet and CSV files name them, then of the FHIR
+    /// resource types, as their NDJSON files do without the suffix (`fhir/Patient`,
+    /// `fhir-stu3/ExplanationOfBenefit`).
+    fn tables(&self) -> Vec<String> {
+        Source::all().iter().map(Source::name).collect()
     }
 
-    /// The pyarrow schema of `table`: the columns of its Parquet file.
+    /// The pyarrow schema of `table`: the columns of its Parquet file, or for a FHIR
+    /// resource type one string column, `resource`, a line of its NDJSON file.
     fn schema<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
-        let t = batches::table(table).map_err(PyValueError::new_err)?;
-        bbgen::emit::arrow::schema(t).to_pyarrow(py)
+        let source = Source::named(table).map_err(PyValueError::new_err)?;
+        source.schema().to_pyarrow(py)
     }
 
     /// `n` parts of the run, in order: part `k` (0-based) holds the users of `--shard k+1/n`.
@@ -199,7 +202,7 @@ fn read<'py>(
     max_rows: Option<usize>,
     max_bytes: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let t = batches::table(table).map_err(PyValueError::new_err)?;
+    let source = Source::named(table).map_err(PyValueError::new_err)?;
     let users = match part {
         None => plan.options.user_range(),
         Some(p) => {
@@ -219,7 +222,8 @@ fn read<'py>(
         bytes: max_bytes.unwrap_or(d.bytes),
     };
     let ds = Dataset::new(plan.options.clone()).map_err(|e| PyValueError::new_err(e.0))?;
-    let reader = batches::read(Arc::new(ds), t, users, limits).map_err(PyValueError::new_err)?;
+    let reader =
+        batches::read(Arc::new(ds), source, users, limits).map_err(PyValueError::new_err)?;
     let reader: Box<dyn RecordBatchReader + Send> = Box::new(reader);
     reader.into_pyarrow(py)
 }

@@ -38,9 +38,13 @@ def cli_args(plan):
     ]
 
 
+# What the CLI writes for the comparisons: every table and both versions' NDJSON files.
+FORMATS = "parquet,fhir,fhir-stu3"
+
+
 def run_cli(bbgen_bin, out, plan, *more):
-    """Writes the plan's Parquet tables with the CLI into `out`."""
-    cmd = [bbgen_bin, "--out", str(out), "--quiet", "--formats", "parquet", *cli_args(plan), *more]
+    """Writes the plan's Parquet tables and FHIR NDJSON files with the CLI into `out`."""
+    cmd = [bbgen_bin, "--out", str(out), "--quiet", "--formats", FORMATS, *cli_args(plan), *more]
     subprocess.run(cmd, check=True, capture_output=True)
     return out
 
@@ -51,5 +55,15 @@ def cli_run(bbgen_bin, plan, tmp_path_factory):
     return run_cli(bbgen_bin, tmp_path_factory.mktemp("whole"), plan)
 
 
+def is_fhir(table):
+    """Whether `table` is a FHIR resource type's NDJSON lines (`fhir/Patient`, …)."""
+    return "/" in table
+
+
 def cli_table(run, table):
     return pq.read_table(run / "parquet" / f"{table}.parquet")
+
+
+def cli_lines(run, table):
+    """The lines of a FHIR resource type's NDJSON file."""
+    return (run / f"{table}.ndjson").read_text(encoding="utf-8").splitlines()

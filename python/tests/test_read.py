@@ -1,4 +1,5 @@
-"""bbgen.read: the parts of a run, read alone and concatenated, hold the CLI's rows."""
+"""bbgen.read: the parts of a run, read alone and concatenated, hold the CLI's rows: the
+Parquet tables' rows, and the FHIR NDJSON files' lines."""
 
 import pickle
 
@@ -7,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import bbgen
-from conftest import cli_table, run_cli
+from conftest import cli_lines, cli_table, is_fhir, run_cli
 
 LIMITS = [dict(), dict(max_rows=5), dict(max_rows=1000), dict(max_bytes=4096)]
 
@@ -29,13 +30,35 @@ def parts_table(plan, table, n, **limits):
 @pytest.mark.parametrize("limits", LIMITS, ids=lambda l: ",".join(f"{k}={v}" for k, v in l.items()) or "default")
 def test_parts_concatenate_to_the_cli_tables(plan, cli_run, n, limits):
     filled = 0
-    for table in plan.tables():
+    for table in filter(lambda t: not is_fhir(t), plan.tables()):
         cli = cli_table(cli_run, table)
         ours = parts_table(plan, table, n, **limits)
         assert ours.schema == cli.schema, table
         assert ours.equals(cli), f"{table}, {n} parts, {limits}"
         filled += cli.num_rows > 0
     assert filled >= 14, filled
+
+
+@pytest.mark.parametrize("n", [1, 3, 7])
+@pytest.mark.parametrize("limits", LIMITS, ids=lambda l: ",".join(f"{k}={v}" for k, v in l.items()) or "default")
+def test_fhir_parts_are_the_cli_ndjson_lines(plan, cli_run, n, limits):
+    fhir = [t for t in plan.tables() if is_fhir(t)]
+    assert len(fhir) == 6 and "fhir/ExplanationOfBenefit" in fhir
+    for table in fhir:
+        assert plan.schema(table) == pa.schema([pa.field("resource", pa.string(), nullable=False)])
+        lines = cli_lines(cli_run, table)
+        assert lines, table
+        ours = parts_table(plan, table, n, **limits)
+        assert ours["resource"].to_pylist() == lines, f"{table}, {n} parts, {limits}"
+
+
+def test_byte_limit_cuts_fhir_batches(plan):
+    limit = 16384
+    batches = list(bbgen.read(plan, "fhir/ExplanationOfBenefit", max_bytes=limit))
+    assert len(batches) > 3
+    for b in batches[:-1]:
+        sizes = [len(line.encode()) + 4 for line in b["resource"].to_pylist()]
+        assert sum(sizes) >= limit > sum(sizes) - sizes[-1]
 
 
 def test_byte_limit_cuts_batches(plan):
@@ -50,8 +73,12 @@ def test_each_shard_equals_its_part(plan, bbgen_bin, tmp_path, k):
     part = plan.split(3)[k - 1]
     assert part.shard == f"{k}/3"
     for table in plan.tables():
-        cli = pq.read_table(run / "parquet" / table / f"part-{k}-of-3.parquet")
-        assert bbgen.read(plan, table, part=part).read_all().equals(cli), table
+        ours = bbgen.read(plan, table, part=part).read_all()
+        if is_fhir(table):
+            assert ours["resource"].to_pylist() == cli_lines(run, table), table
+        else:
+            cli = pq.read_table(run / "parquet" / table / f"part-{k}-of-3.parquet")
+            assert ours.equals(cli), table
 
 
 def test_plans_and_parts_pickle(plan):

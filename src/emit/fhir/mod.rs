@@ -54,7 +54,7 @@ use crate::model::RowRef;
 use crate::options::Options;
 
 pub use ccw::ccw_display;
-pub use emitters::{FhirBundles, FhirNdjson};
+pub use emitters::{FhirBundles, FhirNdjson, Resource};
 pub use r4::{EobContext, parts, write_coverage, write_eob, write_patient};
 pub use render::{FhirVersion, Renderer, eob_order, eob_order_of_ids};
 pub use search::{PageRequest, service_end};

@@ -29,6 +29,14 @@ impl FhirVersion {
         }
     }
 
+    /// The folder of this version's files: `fhir` (R4) or `fhir-stu3`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            FhirVersion::R4 => "fhir",
+            FhirVersion::Stu3 => "fhir-stu3",
+        }
+    }
+
     /// The FHIR base of the hosted sandbox for this version, ending in `/`.
     pub fn sandbox_base(self) -> &'static str {
         match self {
