@@ -12,6 +12,7 @@ use bbgen::cli::{Cli, Command, GenerateArgs, PatientArgs};
 use bbgen::emit::fhir::FhirVersion;
 use bbgen::pipeline::{self, interrupt, units};
 use bbgen::verify;
+use std::ffi::{c_int, c_long};
 
 /// mimalloc: the renderers allocate and free many short-lived buffers on several threads,
 /// where glibc's allocator spends a quarter of the run returning pages to the kernel and
@@ -19,7 +20,38 @@ use bbgen::verify;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in the `mi_option_e` enum of mimalloc v3's `include/mimalloc.h`
+/// (the sources libmimalloc-sys 0.1.49 builds, pinned by the lock file).
+const MI_OPTION_PURGE_DELAY: c_int = 15;
+
+/// mimalloc v3's default purge delay (v2's was 10 ms).
+const MI_DEFAULT_PURGE_DELAY_MS: c_long = 1000;
+
+unsafe extern "C" {
+    fn mi_option_get(option: c_int) -> c_long;
+    fn mi_option_set(option: c_int, value: c_long);
+}
+
+/// Lets the allocator give freed memory back to the kernel after 10 ms instead of a second.
+/// The writer threads (one per output file) free multi-megabyte batches and page buffers all
+/// the time, and with the one-second delay a 3,000-user Parquet run held about 390 MB of
+/// memory it had freed, against about 250 MB with 10 ms, at no measurable cost in time. A
+/// `MIMALLOC_PURGE_DELAY` in the environment wins; so does anything but v3's default in that
+/// slot (another mimalloc's enum), which is then left alone.
+fn prompt_purge() {
+    // SAFETY: plain integers; called first thing in `main`, before any other thread exists
+    // (mimalloc's option setter is not thread safe).
+    unsafe {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none()
+            && mi_option_get(MI_OPTION_PURGE_DELAY) == MI_DEFAULT_PURGE_DELAY_MS
+        {
+            mi_option_set(MI_OPTION_PURGE_DELAY, 10);
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    prompt_purge();
     let cli = match Cli::parse_checked() {
         Ok(cli) => cli,
         // Help and version exit 0, errors 2, each with clap's full text.
