@@ -31,15 +31,15 @@ struct Hasher {
 impl Hasher {
     /// Buffers waiting to be hashed at most: a slow hash holds the writer back soon, so memory
     /// stays bounded.
-    const DEPTH: usize = 2;
+    const DEPTH: usize = 1;
 
-    fn spawn() -> io::Result<Hasher> {
+    /// Starts the thread, going on from the hash of what the file already holds.
+    fn spawn(mut hash: Sha256) -> io::Result<Hasher> {
         let (tx, rx) = sync_channel::<Vec<u8>>(Self::DEPTH);
         let (back_tx, back): (Sender<Vec<u8>>, _) = channel();
         let thread = std::thread::Builder::new()
             .name("sha256".into())
             .spawn(move || {
-                let mut hash = Sha256::new();
                 for b in rx {
                     hash.update(&b);
                     // The sink may be gone (an error): the buffer is then simply freed.
@@ -79,14 +79,55 @@ impl Hasher {
     }
 }
 
+/// Where a file's hash is computed: on the writer's own thread while the file is small, on a
+/// [`Hasher`] of its own once it is large. Most files (the tables' CSV and Parquet) take a
+/// few megabytes, and a thread each for them cost more in wake-ups and memory than their
+/// hashing did.
+enum FileHash {
+    Inline(Sha256),
+    Piped(Hasher),
+}
+
+impl FileHash {
+    /// Bytes a file holds before its hash moves to a thread of its own.
+    const PIPED_FROM: u64 = 32 << 20;
+
+    /// Hashes bytes just written (`total` is the file's size with them); the buffer goes back
+    /// to `pool` once hashed.
+    fn update(&mut self, b: Vec<u8>, total: u64, pool: &BufferPool) -> io::Result<()> {
+        match self {
+            FileHash::Inline(hash) if total < Self::PIPED_FROM => {
+                hash.update(&b);
+                pool.give(b);
+                Ok(())
+            }
+            FileHash::Inline(hash) => {
+                let piped = Hasher::spawn(std::mem::take(hash))?;
+                piped.send(b, pool)?;
+                *self = FileHash::Piped(piped);
+                Ok(())
+            }
+            FileHash::Piped(h) => h.send(b, pool),
+        }
+    }
+
+    fn finish(self, pool: &BufferPool) -> io::Result<[u8; 32]> {
+        match self {
+            FileHash::Inline(hash) => Ok(hash.finalize().into()),
+            FileHash::Piped(h) => h.finish(pool),
+        }
+    }
+}
+
 /// One output file being written.
 pub struct Sink {
     path: String,
     file: File,
     /// Small writes (the header, small parts, encoded Parquet bytes) gathered until
-    /// [`Self::GATHER`] bytes, then written and hashed as one buffer.
+    /// [`Self::GATHER`] bytes, then written and hashed as one buffer (small, as a file has
+    /// up to three such buffers at once: gathering, queued and being hashed).
     pending: Vec<u8>,
-    hasher: Hasher,
+    digest: FileHash,
     /// The stream's encoder, for [`StreamKind::Encoded`] streams.
     encoder: Option<Box<dyn FileEncoder>>,
     bytes: u64,
@@ -104,7 +145,7 @@ fn create(dir: &Path, path: &str) -> io::Result<File> {
 
 impl Sink {
     /// Bytes gathered before a write: parts at least half this size are written as they are.
-    const GATHER: usize = 1 << 20;
+    const GATHER: usize = 256 << 10;
 
     /// Creates the file for `stream` under `dir` and queues its header.
     pub fn open(dir: &Path, stream: &Stream, compress: Compression) -> io::Result<Sink> {
@@ -123,7 +164,7 @@ impl Sink {
             path,
             file,
             pending,
-            hasher: Hasher::spawn()?,
+            digest: FileHash::Inline(Sha256::new()),
             encoder,
             bytes: 0,
             rows: 0,
@@ -164,12 +205,14 @@ impl Sink {
         }
         self.file.write_all(&b)?;
         self.bytes += b.len() as u64;
-        self.hasher.send(b, pool)
+        self.digest.update(b, self.bytes, pool)
     }
 
     /// Writes the gathered bytes.
     fn flush(&mut self, pool: &BufferPool) -> io::Result<()> {
-        let gathered = std::mem::replace(&mut self.pending, pool.take());
+        // A buffer of its own size, not one from the pool: those are the renderers' parts of
+        // many megabytes, and some fifty files each holding one cost more memory than it saves.
+        let gathered = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::GATHER));
         self.put(gathered, pool)
     }
 
@@ -183,7 +226,7 @@ impl Sink {
             path: self.path,
             bytes: self.bytes,
             rows: self.rows,
-            sha256: hex(&self.hasher.finish(pool)?),
+            sha256: hex(&self.digest.finish(pool)?),
         })
     }
 }
@@ -347,12 +390,15 @@ mod tests {
         let pool = BufferPool::default();
         let mut sink = Sink::open(dir.path(), &stream, Compression::None).unwrap();
         // Parts below, at and above the size gathered before a write, in a mixed order.
+        // The file passes the size from which it is hashed on a thread of its own.
+        let big = FileHash::PIPED_FROM as usize;
         let sizes = [
             3,
             Sink::GATHER / 2,
             10,
             Sink::GATHER - 1,
             0,
+            big,
             2 * Sink::GATHER + 7,
             1,
         ];
@@ -370,7 +416,7 @@ mod tests {
             "the file holds the header and parts in order"
         );
         assert_eq!(entry.sha256, sha256_hex(&expected));
-        assert_eq!((entry.bytes, entry.rows), (expected.len() as u64, 7));
+        assert_eq!((entry.bytes, entry.rows), (expected.len() as u64, 8));
     }
 
     #[test]
