@@ -6,12 +6,20 @@ taken in the same session, not absolute figures). Baselines: `dd bs=1M` writing 
 run's bytes to the same file system (page cache, no fdatasync) and `--stdout ndjson > file`.
 Peak RSS comes from `/usr/bin/time -v` (the largest of the runs).
 
+`--model` adds where the time goes per byte of FHIR NDJSON, in nanoseconds of one core (CPU
+time over bytes, the candidate only): rendering (`--stdout ndjson > /dev/null`), the kernel's
+copy into the page cache (`> file`, less rendering), SHA-256 (`sha256sum` of that file, one
+core), compression (`--formats fhir --compress gzip|zstd`, less the plain run), and the ideal
+wall time on N cores. `--rss 3000,30000` runs the default formats once per binary for each
+number of users and prints the peak RSS; a run that would not fit half the free space of
+`--dir` writes `--compress zstd` instead (said in its row).
+
 With `--vs OTHER`, every row runs OTHER and BBGEN in turn (A B A B ...), so a before/after
 comparison sees the same machine load, and prints both medians and their ratio.
 
     cargo build --release
     benches/output.py [--users 1000] [--reps 3] [--bbgen target/release/bbgen] [--vs OLD]
-                      [--dir DIR] [--only default,fhir,...]
+                      [--dir DIR] [--only default,fhir,...] [--model] [--rss 3000,30000]
 """
 
 import argparse
@@ -25,13 +33,14 @@ import time
 
 
 def timed(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS in MB)."""
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS in MB, CPU seconds)."""
     start = time.monotonic()
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=stdout, stderr=subprocess.PIPE,
                        text=True, check=True)
     wall = time.monotonic() - start
-    rss = next(int(l.split(":")[1]) for l in p.stderr.splitlines() if "Maximum resident" in l)
-    return wall, rss / 1024
+    field = lambda name: next(l.split(": ")[1] for l in p.stderr.splitlines() if name in l)
+    cpu = float(field("User time")) + float(field("System time"))
+    return wall, int(field("Maximum resident")) / 1024, cpu
 
 
 def du(path):
@@ -75,8 +84,8 @@ class Bench:
         def make(bbgen):
             def once():
                 shutil.rmtree(out, ignore_errors=True)
-                wall, rss = timed([bbgen, "--users", str(self.a.users), "--out", out,
-                                   "--quiet", *opts])
+                wall, rss, _ = timed([bbgen, "--users", str(self.a.users), "--out", out,
+                                      "--quiet", *opts])
                 counts = json.load(open(os.path.join(out, "manifest.json")))["counts"]
                 size = du(out)
                 shutil.rmtree(out)
@@ -89,8 +98,8 @@ class Bench:
         def make(bbgen):
             def once():
                 with open(path, "wb") as f:
-                    wall, rss = timed([bbgen, "--users", str(self.a.users), "--quiet",
-                                       "--stdout", "ndjson"], stdout=f)
+                    wall, rss, _ = timed([bbgen, "--users", str(self.a.users), "--quiet",
+                                          "--stdout", "ndjson"], stdout=f)
                 size = os.path.getsize(path)
                 os.remove(path)
                 return wall, rss, size, {}
@@ -114,6 +123,70 @@ class Bench:
 ROWS = ["default", "fhir", "csv+parquet", "csv", "parquet"]
 
 
+def median_cpu(reps, cmd, stdout=subprocess.DEVNULL):
+    """Median (wall, CPU) seconds of `reps` runs of cmd."""
+    runs = []
+    for _ in range(reps):
+        if callable(stdout):
+            with stdout() as f:
+                runs.append(timed(cmd, stdout=f))
+        else:
+            runs.append(timed(cmd, stdout=stdout))
+    return statistics.median(r[0] for r in runs), statistics.median(r[2] for r in runs)
+
+
+def model(a):
+    """Where the time goes per byte of FHIR NDJSON (the candidate binary)."""
+    base = [a.bbgen, "--users", str(a.users), "--quiet"]
+    path = os.path.join(a.dir, "model.ndjson")
+    render = median_cpu(a.reps, [*base, "--stdout", "ndjson"])
+    to_file = median_cpu(a.reps, [*base, "--stdout", "ndjson"], stdout=lambda: open(path, "wb"))
+    size = os.path.getsize(path)
+    hashing = median_cpu(a.reps, ["sha256sum", path])
+    os.remove(path)
+    out = os.path.join(a.dir, "out")
+    def files(*opts):
+        shutil.rmtree(out, ignore_errors=True)
+        r = median_cpu(a.reps, [*base, "--formats", "fhir", "--out", out, "--force", *opts])
+        shutil.rmtree(out, ignore_errors=True)
+        return r
+    plain, gz, zst = files(), files("--compress", "gzip"), files("--compress", "zstd")
+    ns = lambda cpu: cpu / size * 1e9
+    print(f"\nWhere the time goes, FHIR NDJSON, {size / 1e6:.0f} MB, ns of one core per byte "
+          "(median CPU time over bytes):\n")
+    print("| part | ns/byte | how |\n|---|---|---|")
+    print(f"| render | {ns(render[1]):.2f} | `--stdout ndjson > /dev/null` |")
+    print(f"| copy into the page cache | {ns(to_file[1] - render[1]):.2f} | `> file`, less render |")
+    print(f"| SHA-256 (one core) | {ns(hashing[1]):.2f} | `sha256sum` of the file |")
+    print(f"| gzip | {ns(gz[1] - plain[1]):.2f} | `--compress gzip`, less the plain files run |")
+    print(f"| zstd | {ns(zst[1] - plain[1]):.2f} | `--compress zstd`, less the plain files run |")
+    print(f"| files, all of it | {ns(plain[1]):.2f} | `--formats fhir`: wall {plain[0]:.2f} s |")
+    cores = os.cpu_count()
+    ideal = max((to_file[1] + hashing[1]) / cores, hashing[1])
+    print(f"\nIdeal wall on {cores} cores, (render + copy + hash) / N but never below one "
+          f"file's hash: {ideal:.2f} s; measured {plain[0]:.2f} s "
+          f"({plain[0] / ideal:.2f}x the ideal).")
+
+
+def rss(a, bins, users_list):
+    """Peak RSS of the default formats for each number of users, once per binary."""
+    print("\n| users | " + " | ".join(bins) + " | written as |\n|---|" + "---|" * (len(bins) + 1))
+    out = os.path.join(a.dir, "out")
+    for users in users_list:
+        free = shutil.disk_usage(a.dir).free
+        # About 2.5 MB a beneficiary at the default formats (README, "How large").
+        opts = ["--compress", "zstd"] if users * 2.5e6 > free / 2 else []
+        cells = []
+        for b in bins:
+            shutil.rmtree(out, ignore_errors=True)
+            wall, peak, _ = timed([b, "--users", str(users), "--seed", "42", "--out", out,
+                                   "--quiet", *opts])
+            shutil.rmtree(out, ignore_errors=True)
+            cells.append(f"{peak:.0f} MB ({wall:.0f} s)")
+        how = "`--compress zstd` (plain would not fit)" if opts else "plain"
+        print(f"| {users} | " + " | ".join(cells) + f" | {how} |", flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--users", type=int, default=1000)
@@ -122,7 +195,9 @@ def main():
     p.add_argument("--vs", default=None, help="a baseline bbgen, run in turn with --bbgen")
     p.add_argument("--dir", default=None)
     p.add_argument("--only", default=",".join(ROWS),
-                   help=f"rows to run, of {','.join(ROWS)}")
+                   help=f"rows to run, of {','.join(ROWS)}; 'none' for none")
+    p.add_argument("--model", action="store_true", help="where the time goes per byte")
+    p.add_argument("--rss", default=None, help="users counts for peak RSS runs: 3000,30000")
     a = p.parse_args()
     a.dir = a.dir or tempfile.mkdtemp(prefix="bbgen-bench-")
     only = set(a.only.split(","))
@@ -152,6 +227,10 @@ def main():
         ratio = (rows(pq.counts, "parquet/") / pq.wall) / (rows(csv.counts, "csv/") / csv.wall)
         ratios.append(f"parquet rows/s over csv rows/s: {ratio:.2f} (target >= 0.5)")
     print("\n(candidate)", "\n".join(ratios), sep="\n")
+    if a.model:
+        model(a)
+    if a.rss:
+        rss(a, b.bins, [int(u) for u in a.rss.split(",")])
     shutil.rmtree(a.dir, ignore_errors=True)
 
 

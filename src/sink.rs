@@ -1,83 +1,160 @@
 //! Output files: a [`Sink`] per stream appends parts in order, hashing and counting what it
 //! writes for the manifest; [`write_whole`] writes a file rendered whole. Compression of text
 //! parts happens on the worker threads ([`prepare`]), one gzip member or zstd frame per part.
-//! Each sink runs on a thread of its own behind a short [`Queue`], so hashing (SHA-256 per
-//! file, as `sha256sum -c` checks it), encoding and the kernel's copy of one file overlap with
-//! those of the others and with rendering.
+//! Each sink runs on a thread of its own behind a short [`Queue`], so encoding and the
+//! kernel's copy of one file overlap with those of the others and with rendering; each file's
+//! SHA-256 (per file, as `sha256sum -c` checks it) is computed on a [`Hasher`] thread of its
+//! own, fed the buffers just written, so hashing one buffer overlaps with writing the next.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::{Scope, ScopedJoinHandle};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 use sha2::{Digest, Sha256};
 
 use crate::emit::compress::Compression;
-use crate::emit::manifest::{FileEntry, hex};
+use crate::emit::manifest::{FileEntry, hex, sha256_hex};
 use crate::emit::{BufferPool, FileEncoder, OutFile, Part, PartData, Stream, StreamKind};
 
-/// Counts and hashes what passes through.
-struct Hashing<W> {
-    inner: W,
-    hash: Sha256,
-    bytes: u64,
+/// A file's SHA-256, computed on a thread of its own from the buffers written to the file, in
+/// the order they were written. SHA-256 is sequential, so one file's hash cannot be split
+/// across threads; pipelined this way it takes the writer thread's place on the critical
+/// path only when it is the slower of the two. Hashed buffers come back for reuse.
+struct Hasher {
+    tx: SyncSender<Vec<u8>>,
+    back: Receiver<Vec<u8>>,
+    thread: JoinHandle<[u8; 32]>,
 }
 
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
+impl Hasher {
+    /// Buffers waiting to be hashed at most: a slow hash holds the writer back soon, so memory
+    /// stays bounded.
+    const DEPTH: usize = 1;
+
+    /// Starts the thread, going on from the hash of what the file already holds.
+    fn spawn(mut hash: Sha256) -> io::Result<Hasher> {
+        let (tx, rx) = sync_channel::<Vec<u8>>(Self::DEPTH);
+        let (back_tx, back): (Sender<Vec<u8>>, _) = channel();
+        let thread = std::thread::Builder::new()
+            .name("sha256".into())
+            .spawn(move || {
+                for b in rx {
+                    hash.update(&b);
+                    // The sink may be gone (an error): the buffer is then simply freed.
+                    let _ = back_tx.send(b);
+                }
+                hash.finalize().into()
+            })?;
+        Ok(Hasher { tx, back, thread })
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+    /// Queues bytes that were just written, and hands the hashed buffers back to `pool`.
+    fn send(&self, b: Vec<u8>, pool: &BufferPool) -> io::Result<()> {
+        self.tx
+            .send(b)
+            .map_err(|_| io::Error::other("hashing thread stopped"))?;
+        self.recycle(pool);
+        Ok(())
+    }
+
+    fn recycle(&self, pool: &BufferPool) {
+        for b in self.back.try_iter() {
+            pool.give(b);
+        }
+    }
+
+    /// Waits for the hash of everything sent.
+    fn finish(self, pool: &BufferPool) -> io::Result<[u8; 32]> {
+        let Hasher { tx, back, thread } = self;
+        drop(tx);
+        let digest = thread
+            .join()
+            .map_err(|_| io::Error::other("hashing thread failed"))?;
+        for b in back.try_iter() {
+            pool.give(b);
+        }
+        Ok(digest)
+    }
+}
+
+/// Where a file's hash is computed: on the writer's own thread while the file is small, on a
+/// [`Hasher`] of its own once it is large. Most files (the tables' CSV and Parquet) take a
+/// few megabytes, and a thread each for them cost more in wake-ups and memory than their
+/// hashing did.
+enum FileHash {
+    Inline(Sha256),
+    Piped(Hasher),
+}
+
+impl FileHash {
+    /// Bytes a file holds before its hash moves to a thread of its own.
+    const PIPED_FROM: u64 = 32 << 20;
+
+    /// Hashes bytes just written (`total` is the file's size with them); the buffer goes back
+    /// to `pool` once hashed.
+    fn update(&mut self, b: Vec<u8>, total: u64, pool: &BufferPool) -> io::Result<()> {
+        match self {
+            FileHash::Inline(hash) if total < Self::PIPED_FROM => {
+                hash.update(&b);
+                pool.give(b);
+                Ok(())
+            }
+            FileHash::Inline(hash) => {
+                let piped = Hasher::spawn(std::mem::take(hash))?;
+                piped.send(b, pool)?;
+                *self = FileHash::Piped(piped);
+                Ok(())
+            }
+            FileHash::Piped(h) => h.send(b, pool),
+        }
+    }
+
+    fn finish(self, pool: &BufferPool) -> io::Result<[u8; 32]> {
+        match self {
+            FileHash::Inline(hash) => Ok(hash.finalize().into()),
+            FileHash::Piped(h) => h.finish(pool),
+        }
     }
 }
 
 /// One output file being written.
 pub struct Sink {
     path: String,
-    out: BufWriter<Hashing<File>>,
+    file: File,
+    /// Small writes (the header, small parts, encoded Parquet bytes) gathered until
+    /// [`Self::GATHER`] bytes, then written and hashed as one buffer (small, as a file has
+    /// up to three such buffers at once: gathering, queued and being hashed).
+    pending: Vec<u8>,
+    digest: FileHash,
     /// The stream's encoder, for [`StreamKind::Encoded`] streams.
     encoder: Option<Box<dyn FileEncoder>>,
+    bytes: u64,
     rows: u64,
 }
 
-/// Creates `dir/path` (and its parent directories), counted and hashed.
-fn create(dir: &Path, path: &str) -> io::Result<Hashing<File>> {
+/// Creates `dir/path` (and its parent directories).
+fn create(dir: &Path, path: &str) -> io::Result<File> {
     let full = dir.join(path);
     if let Some(parent) = full.parent() {
         fs::create_dir_all(parent)?;
     }
-    Ok(Hashing {
-        inner: File::create(&full)?,
-        hash: Sha256::new(),
-        bytes: 0,
-    })
-}
-
-/// Flushes a file and describes it for the manifest.
-fn close(out: BufWriter<Hashing<File>>, path: String, rows: u64) -> io::Result<FileEntry> {
-    let hashing = out.into_inner().map_err(|e| e.into_error())?;
-    Ok(FileEntry {
-        path,
-        bytes: hashing.bytes,
-        rows,
-        sha256: hex(&hashing.hash.finalize()),
-    })
+    File::create(&full)
 }
 
 impl Sink {
-    /// Creates the file for `stream` under `dir` and writes its header.
+    /// Bytes gathered before a write: parts at least half this size are written as they are.
+    const GATHER: usize = 256 << 10;
+
+    /// Creates the file for `stream` under `dir` and queues its header.
     pub fn open(dir: &Path, stream: &Stream, compress: Compression) -> io::Result<Sink> {
         let compress = effective(stream, compress);
         let path = format!("{}{}", stream.path, compress.suffix());
-        let mut out = BufWriter::with_capacity(1 << 20, create(dir, &path)?);
+        let file = create(dir, &path)?;
+        let mut pending = Vec::new();
         if !stream.header.is_empty() {
-            out.write_all(&compress.compress(&stream.header)?)?;
+            pending = compress.compress(&stream.header)?;
         }
         let encoder = match &stream.kind {
             StreamKind::Encoded(open) => Some(open()?),
@@ -85,8 +162,11 @@ impl Sink {
         };
         Ok(Sink {
             path,
-            out,
+            file,
+            pending,
+            digest: FileHash::Inline(Sha256::new()),
             encoder,
+            bytes: 0,
             rows: 0,
         })
     }
@@ -96,35 +176,72 @@ impl Sink {
         &self.path
     }
 
-    /// Appends a part; its buffer goes back to the pool.
+    /// Appends a part; its buffer goes back to the pool once hashed.
     pub fn write(&mut self, part: Part, pool: &BufferPool) -> io::Result<()> {
-        match (part.data, &mut self.encoder) {
-            (PartData::Bytes(b), None) => {
-                self.out.write_all(&b)?;
+        match (part.data, self.encoder.as_mut()) {
+            (PartData::Bytes(b), None) if b.len() < Self::GATHER / 2 => {
+                self.pending.extend_from_slice(&b);
                 pool.give(b);
             }
-            (PartData::Encoded(data), Some(e)) => e.encode(data, &mut self.out)?,
+            (PartData::Bytes(b), None) => {
+                self.flush(pool)?;
+                self.put(b, pool)?;
+            }
+            (PartData::Encoded(data), Some(e)) => e.encode(data, &mut self.pending)?,
             _ => return Err(io::Error::other("part does not match its stream")),
+        }
+        if self.pending.len() >= Self::GATHER {
+            self.flush(pool)?;
         }
         self.rows += part.rows;
         Ok(())
     }
 
-    /// Flushes and closes the file.
-    pub fn finish(mut self) -> io::Result<FileEntry> {
-        if let Some(e) = self.encoder.take() {
-            e.finish(&mut self.out)?;
+    /// Writes a buffer to the file and hands it to the hasher.
+    fn put(&mut self, b: Vec<u8>, pool: &BufferPool) -> io::Result<()> {
+        if b.is_empty() {
+            pool.give(b);
+            return Ok(());
         }
-        close(self.out, self.path, self.rows)
+        self.file.write_all(&b)?;
+        self.bytes += b.len() as u64;
+        self.digest.update(b, self.bytes, pool)
+    }
+
+    /// Writes the gathered bytes.
+    fn flush(&mut self, pool: &BufferPool) -> io::Result<()> {
+        // A buffer of its own size, not one from the pool: those are the renderers' parts of
+        // many megabytes, and some fifty files each holding one cost more memory than it saves.
+        let gathered = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::GATHER));
+        self.put(gathered, pool)
+    }
+
+    /// Writes what is left and closes the file.
+    pub fn finish(mut self, pool: &BufferPool) -> io::Result<FileEntry> {
+        if let Some(e) = self.encoder.take() {
+            e.finish(&mut self.pending)?;
+        }
+        self.flush(pool)?;
+        Ok(FileEntry {
+            path: self.path,
+            bytes: self.bytes,
+            rows: self.rows,
+            sha256: hex(&self.digest.finish(pool)?),
+        })
     }
 }
 
 /// Writes a file rendered whole under `dir`.
 pub fn write_whole(dir: &Path, file: OutFile) -> io::Result<FileEntry> {
     let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", file.path));
-    let mut out = BufWriter::new(create(dir, &file.path).map_err(named)?);
+    let mut out = create(dir, &file.path).map_err(named)?;
     out.write_all(&file.bytes).map_err(named)?;
-    close(out, file.path.clone(), file.rows).map_err(named)
+    Ok(FileEntry {
+        path: file.path.clone(),
+        bytes: file.bytes.len() as u64,
+        rows: file.rows,
+        sha256: sha256_hex(&file.bytes),
+    })
 }
 
 /// Items queued for a thread of their own, handled there in order. The queue is short, so
@@ -179,7 +296,7 @@ pub fn spawn_sink<'scope>(
         for part in rx {
             sink.write(part, pool).map_err(named)?;
         }
-        sink.finish().map_err(named)
+        sink.finish(pool).map_err(named)
     })
 }
 
@@ -211,7 +328,6 @@ pub fn effective(stream: &Stream, compress: Compression) -> Compression {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::manifest::sha256_hex;
     use std::any::Any;
     use std::sync::Arc;
 
@@ -256,11 +372,51 @@ mod tests {
             data: PartData::Bytes(b"x".to_vec()),
         };
         assert!(sink.write(wrong, &pool).is_err());
-        let entry = sink.finish().unwrap();
+        let entry = sink.finish(&pool).unwrap();
         let text = fs::read(dir.path().join("t/lines.txt")).unwrap();
         assert_eq!(text, b"head\n3\n1\n2\n3 parts\n");
         assert_eq!(entry.sha256, sha256_hex(&text));
         assert_eq!((entry.bytes, entry.rows), (text.len() as u64, 6));
+    }
+
+    #[test]
+    fn text_parts_small_and_large_are_written_in_order_and_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stream = Stream {
+            path: "t/text.ndjson".into(),
+            header: b"head\n".to_vec(),
+            kind: StreamKind::Text,
+        };
+        let pool = BufferPool::default();
+        let mut sink = Sink::open(dir.path(), &stream, Compression::None).unwrap();
+        // Parts below, at and above the size gathered before a write, in a mixed order.
+        // The file passes the size from which it is hashed on a thread of its own.
+        let big = FileHash::PIPED_FROM as usize;
+        let sizes = [
+            3,
+            Sink::GATHER / 2,
+            10,
+            Sink::GATHER - 1,
+            0,
+            big,
+            2 * Sink::GATHER + 7,
+            1,
+        ];
+        let mut expected = b"head\n".to_vec();
+        for (i, &n) in sizes.iter().enumerate() {
+            let bytes: Vec<u8> = (0..n).map(|k| (k * 7 + i) as u8).collect();
+            expected.extend_from_slice(&bytes);
+            let data = PartData::Bytes(bytes);
+            sink.write(Part { rows: 1, data }, &pool).unwrap();
+        }
+        let entry = sink.finish(&pool).unwrap();
+        let text = fs::read(dir.path().join("t/text.ndjson")).unwrap();
+        assert!(
+            text == expected,
+            "the file holds the header and parts in order"
+        );
+        assert_eq!(entry.sha256, sha256_hex(&expected));
+        assert_eq!((entry.bytes, entry.rows), (expected.len() as u64, 8));
     }
 
     #[test]

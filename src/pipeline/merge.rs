@@ -358,7 +358,7 @@ fn append(
         let data = PartData::Bytes(Vec::new());
         out.write(Part { rows, data }, &pool).map_err(failed)?;
     }
-    out.finish().map_err(failed)
+    out.finish(&pool).map_err(failed)
 }
 
 /// A file brought in as it is: hard-linked, or copied where linking fails.
