@@ -3,6 +3,7 @@
 //! `--deterministic`, from the seed and a counter so two runs hand out the same values in the
 //! same order.
 
+use crate::emit::manifest::hex;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
@@ -50,7 +51,7 @@ impl Secrets {
         self.rng.fill_bytes(&mut b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let hex = hex(&b);
         format!(
             "{}-{}-{}-{}-{}",
             &hex[0..8],

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::emit::fhir::elements::{coding_extension, present, write_value};
+use crate::emit::fhir::elements::{coding_extension, present, put, write_value};
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
 use crate::model::Beneficiary;
@@ -233,5 +233,24 @@ pub fn gender(b: &Beneficiary) -> (&'static str, Option<&'static str>) {
         Some("1") => ("male", Some("248153007")),
         Some("2") => ("female", Some("248152002")),
         _ => ("unknown", None),
+    }
+}
+
+/// `"id":"part-<part>-<bene_id>"`, the Coverage id both API versions use.
+pub fn coverage_id(j: &mut J<'_>, bene_id: &str, part: char) {
+    let p = [part as u8];
+    let p = std::str::from_utf8(&p).unwrap_or("a");
+    j.str_parts("id", &["part-", p, "-", bene_id]);
+}
+
+/// The MBI identifier's `period` (from its effective dates), when it has a start.
+pub fn mbi_period(j: &mut J<'_>, b: &Beneficiary) {
+    let r = &b.record;
+    let from = r.get(Col::EFCTV_BGN_DT);
+    if present(&from) {
+        let p = j.obj("period");
+        put(j, "start", &from);
+        put(j, "end", &r.get(Col::EFCTV_END_DT));
+        j.end(p);
     }
 }

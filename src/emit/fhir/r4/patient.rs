@@ -7,7 +7,7 @@ use crate::model::Beneficiary;
 use crate::schema::Col;
 
 use super::meta;
-use crate::emit::fhir::bene::{ext_col, ext_monthly, ext_year, gender, monthly};
+use crate::emit::fhir::bene::{ext_col, ext_monthly, ext_year, gender, mbi_period, monthly};
 
 /// Writes the Patient resource (one line, no newline).
 pub fn write_patient(out: &mut Vec<u8>, b: &Beneficiary, last_updated: &str) {
@@ -112,13 +112,7 @@ fn identifiers(j: &mut J<'_>, b: &Beneficiary, id: &str) {
         j.end(t);
         j.lit("system", "http://hl7.org/fhir/sid/us-mbi");
         put(j, "value", &mbi);
-        let from = r.get(Col::EFCTV_BGN_DT);
-        if present(&from) {
-            let p = j.obj("period");
-            put(j, "start", &from);
-            put(j, "end", &r.get(Col::EFCTV_END_DT));
-            j.end(p);
-        }
+        mbi_period(j, b);
         j.end(m);
     }
     let m = j.begin();

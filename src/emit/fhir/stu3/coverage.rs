@@ -1,6 +1,6 @@
 //! Coverage (Parts A, B, C, D) as the Blue Button v1 API serves it.
 
-use crate::emit::fhir::bene::{coverage_extensions, coverage_period, part_ended};
+use crate::emit::fhir::bene::{coverage_extensions, coverage_id, coverage_period, part_ended};
 use crate::emit::fhir::elements::put;
 use crate::emit::fhir::json::J;
 use crate::model::Beneficiary;
@@ -15,9 +15,7 @@ pub fn write_coverage(out: &mut Vec<u8>, b: &Beneficiary, part: char, last_updat
     j.lit("resourceType", "Coverage");
     let mut idb = itoa::Buffer::new();
     let id = idb.format(b.bene_id);
-    let p = [part as u8];
-    let p = std::str::from_utf8(&p).unwrap_or("a");
-    j.str_parts("id", &["part-", p, "-", id]);
+    coverage_id(&mut j, id, part);
     meta(&mut j, last_updated);
     coverage_extensions(&mut j, b, part);
     let ended = part_ended(b, part);

@@ -1,11 +1,10 @@
 //! Patient as the Blue Button v1 API serves it.
 
-use sha2::{Digest, Sha256};
-
-use crate::emit::fhir::bene::{ext_col, ext_monthly, ext_year, monthly};
+use crate::emit::fhir::bene::{ext_col, ext_monthly, ext_year, mbi_period, monthly};
 use crate::emit::fhir::elements::{present, put};
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
+use crate::emit::manifest::sha256_hex;
 use crate::model::Beneficiary;
 use crate::schema::Col;
 
@@ -84,18 +83,8 @@ fn identifiers(j: &mut J<'_>, b: &Beneficiary, id: &str) {
             "system",
             "https://bluebutton.cms.gov/resources/identifier/mbi-hash",
         );
-        let mut hex = String::with_capacity(64);
-        for byte in Sha256::digest(m.as_bytes()) {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        j.lit("value", &hex);
-        let from = r.get(Col::EFCTV_BGN_DT);
-        if present(&from) {
-            let p = j.obj("period");
-            put(j, "start", &from);
-            put(j, "end", &r.get(Col::EFCTV_END_DT));
-            j.end(p);
-        }
+        j.lit("value", &sha256_hex(m.as_bytes()));
+        mbi_period(j, b);
         j.end(e);
     }
     let e = j.begin();
