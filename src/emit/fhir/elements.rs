@@ -274,3 +274,9 @@ pub fn adjudication(j: &mut J<'_>, a: &Adj, row: &Row<'_>, ext: Option<(&Ext, &R
     money(j, "amount", Some(cents), scale_of(row.table, a.col));
     j.end(m);
 }
+
+/// The id of a line's lab result: `line-observation-<n>` (with `#` in a reference).
+pub fn write_line_obs_id(j: &mut J<'_>, k: &str, prefix: &str, n: i64) {
+    let mut b = itoa::Buffer::new();
+    j.str_parts(k, &[prefix, "line-observation-", b.format(n)]);
+}

@@ -148,12 +148,6 @@ impl<'a> LinesView<'a> {
     }
 }
 
-/// The id of a line's lab result: `line-observation-<n>` (with `#` in a reference).
-fn write_line_obs_id(j: &mut J<'_>, k: &str, prefix: &str, n: i64) {
-    let mut b = itoa::Buffer::new();
-    j.str_parts(k, &[prefix, "line-observation-", b.format(n)]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,8 @@ use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::VARS;
 use crate::schema::Col;
 
-use super::{Eob, Scratch, write_line_obs_id};
+use super::{Eob, Scratch};
+use crate::emit::fhir::elements::write_line_obs_id;
 
 const UCUM: &str = "http://unitsofmeasure.org";
 

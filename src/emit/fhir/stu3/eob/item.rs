@@ -6,7 +6,7 @@ use crate::emit::fhir::Row;
 use crate::emit::fhir::arrangement::Shape;
 use crate::emit::fhir::elements::{
     Adj, coding, coding_extension, coding_str, item_quantity, number, present, put, table_display,
-    var_coding,
+    var_coding, write_line_obs_id,
 };
 use crate::emit::fhir::json::J;
 use crate::emit::fhir::vars::{Balance, BalanceKind, Ext, ExtKind, VARS};
@@ -20,11 +20,6 @@ const NDC: &str = "http://hl7.org/fhir/sid/ndc";
 const UCUM: &str = "http://unitsofmeasure.org";
 const BB_ADJ: &str = "https://bluebutton.cms.gov/resources/codesystem/adjudication";
 
-/// The id of a line's lab result.
-fn obs_id(n: usize) -> String {
-    format!("line-observation-{n}")
-}
-
 /// The contained Observation of each professional line's hematocrit / hemoglobin result.
 pub(super) fn line_observations(j: &mut J<'_>, e: &Eob<'_>) {
     for (n, l) in e.lines.iter().enumerate() {
@@ -34,7 +29,7 @@ pub(super) fn line_observations(j: &mut J<'_>, e: &Eob<'_>) {
         }
         let o = j.begin();
         j.lit("resourceType", "Observation");
-        j.str("id", &obs_id(n + 1));
+        write_line_obs_id(j, "id", "", n as i64 + 1);
         j.lit("status", "unknown");
         let cd = j.obj("code");
         let a = j.arr("coding");
@@ -132,7 +127,7 @@ fn line_extensions(j: &mut J<'_>, e: &Eob<'_>, l: &Row<'_>, n: usize, codes: &Co
             let m = j.begin();
             j.str_parts("url", &[VARS, "line_hct_hgb_rslt_num"]);
             let r = j.obj("valueReference");
-            j.str("reference", &format!("#{}", obs_id(n + 1)));
+            write_line_obs_id(j, "reference", "#", n as i64 + 1);
             j.end(r);
             j.end(m);
         }
